@@ -1,0 +1,294 @@
+//! The app: its routes and limits, built into a service that tower, hyper and the test
+//! client all call the same way.
+
+use std::any::Any;
+use std::convert::Infallible;
+use std::future::Future;
+use std::panic::Location;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::Bytes;
+use cookie_route_core::path::PathPattern;
+use http::header::{ALLOW, CONTENT_LENGTH, HeaderValue};
+use http::{Method, StatusCode};
+use http_body_util::BodyExt;
+
+use crate::error::{BoxError, Error};
+use crate::handler::{BoxFuture, BoxHandler, CatchUnwind, Handler};
+use crate::limits::Limits;
+use crate::request::{BodyLimits, Request, RequestBody};
+use crate::response::{Body, IntoResponse, Response};
+use crate::router::{Lookup, Route, Router};
+
+/// An app under construction: routes and limits.
+///
+/// ```
+/// use cookie_route::{App, Request, Html};
+///
+/// async fn hello(_: Request) -> Html<&'static str> {
+///     Html("Hello, World!")
+/// }
+///
+/// let app = App::new().get("/", hello);
+/// let service = app.build()?; // a tower::Service, checked: no conflicting routes
+/// # let _ = service;
+/// # Ok::<(), cookie_route::Error>(())
+/// ```
+#[derive(Default)]
+pub struct App {
+    routes: Vec<Route>,
+    errors: Vec<String>,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let routes: Vec<String> =
+            self.routes.iter().map(|r| format!("{} {}", r.method, r.pattern)).collect();
+        f.debug_struct("App").field("routes", &routes).field("limits", &self.limits).finish()
+    }
+}
+
+macro_rules! method_fns {
+    ($($name:ident => $method:ident),*) => {$(
+        #[doc = concat!("Adds a `", stringify!($method), "` route; see [`App::route`].")]
+        #[track_caller]
+        #[must_use]
+        pub fn $name(self, path: &str, handler: impl Handler) -> Self {
+            self.route(Method::$method, path, handler)
+        }
+    )*};
+}
+
+impl App {
+    /// An app with no routes and default [`Limits`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a route. `path` is a pattern such as `/items/{item_id}` or `/static/{*rest}`.
+    ///
+    /// A malformed pattern, or two routes that the same request would match, make
+    /// [`App::build`] (and so `serve`) fail, naming both places.
+    #[track_caller]
+    #[must_use]
+    pub fn route(self, method: Method, path: &str, handler: impl Handler) -> Self {
+        let caller = Location::caller();
+        let location = format!("{}:{}:{}", caller.file(), caller.line(), caller.column());
+        self.route_at(method, path, handler, location)
+    }
+
+    method_fns!(get => GET, post => POST, put => PUT, patch => PATCH, delete => DELETE,
+                head => HEAD, options => OPTIONS);
+
+    /// Adds a route declared at `location` (`file:line:col`), as generated code does.
+    #[must_use]
+    pub fn route_at(
+        mut self,
+        method: Method,
+        path: &str,
+        handler: impl Handler,
+        location: impl Into<String>,
+    ) -> Self {
+        let location = location.into();
+        match PathPattern::parse(path) {
+            Ok(pattern) => {
+                let param_names = pattern.params().map(Box::from).collect();
+                let handler: BoxHandler = Box::new(handler);
+                self.routes.push(Route { method, pattern, param_names, handler, location });
+            }
+            Err(e) => self.errors.push(format!("invalid path `{path}` at {location}: {e}")),
+        }
+        self
+    }
+
+    /// Replaces the limits.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Checks the routes and limits and builds the service.
+    pub fn build(self) -> Result<AppService, Error> {
+        let mut errors = self.errors;
+        if let Err(e) = self.limits.check() {
+            return Err(Error::Config(format!("invalid limits: {e}")));
+        }
+        let router = match Router::build(self.routes) {
+            Ok(r) if errors.is_empty() => r,
+            Ok(_) => return Err(Error::Routes(errors)),
+            Err(more) => {
+                errors.extend(more);
+                return Err(Error::Routes(errors));
+            }
+        };
+        let body_limits = BodyLimits {
+            max_bytes: self.limits.max_body_bytes,
+            read_timeout: self.limits.body_read_timeout,
+        };
+        Ok(AppService { inner: Arc::new(Inner { router, limits: self.limits, body_limits }) })
+    }
+}
+
+struct Inner {
+    router: Router,
+    limits: Limits,
+    body_limits: BodyLimits,
+}
+
+/// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
+/// `http::Response<Body>`, for any body `B`. tower-http layers wrap it, hyper serves it,
+/// and [`crate::Server`] serves it with limits and graceful shutdown.
+#[derive(Clone)]
+pub struct AppService {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for AppService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let routes: Vec<String> =
+            self.inner.router.routes().map(|r| format!("{} {}", r.method, r.pattern)).collect();
+        f.debug_struct("AppService").field("routes", &routes).finish()
+    }
+}
+
+impl AppService {
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// Every route as `(method, pattern, location)`.
+    pub fn routes(&self) -> impl Iterator<Item = (&Method, &str, &str)> {
+        self.inner.router.routes().map(|r| (&r.method, r.pattern.as_str(), r.location.as_str()))
+    }
+
+    pub(crate) fn dispatch(&self, request: http::Request<RequestBody>) -> ResponseFuture {
+        let (parts, body) = request.into_parts();
+        let head = parts.method == Method::HEAD;
+        let log = tracing::enabled!(tracing::Level::DEBUG)
+            .then(|| (parts.method.clone(), parts.uri.path().to_owned(), Instant::now()));
+        let state = match self.inner.router.lookup(&parts.method, parts.uri.path()) {
+            Lookup::Found { route, params } => {
+                let request = Request::new(
+                    parts,
+                    body,
+                    params,
+                    route.param_names.clone(),
+                    self.inner.body_limits,
+                );
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    route.handler.call(request)
+                })) {
+                    Ok(fut) => State::Running(CatchUnwind::new(fut)),
+                    Err(payload) => State::Ready(Some(panicked(&crate::handler::panic_message(
+                        payload.as_ref(),
+                    )))),
+                }
+            }
+            Lookup::MethodNotAllowed { allow } => {
+                let mut response =
+                    Error::http(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+                        .into_response();
+                response.headers_mut().insert(ALLOW, allow.clone());
+                State::Ready(Some(response))
+            }
+            Lookup::NotFound => State::Ready(Some(Error::not_found().into_response())),
+        };
+        ResponseFuture { state, head, log }
+    }
+}
+
+fn panicked(message: &str) -> Response {
+    tracing::error!(panic = message, "a handler panicked");
+    Response::internal_server_error()
+}
+
+enum State {
+    Ready(Option<Response>),
+    Running(CatchUnwind<BoxFuture<Response>>),
+}
+
+/// The future of one request through an [`AppService`].
+pub struct ResponseFuture {
+    state: State,
+    head: bool,
+    log: Option<(Method, String, Instant)>,
+}
+
+impl std::fmt::Debug for ResponseFuture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl Future for ResponseFuture {
+    type Output = Result<http::Response<Body>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let mut response = match &mut this.state {
+            State::Ready(r) => r.take().unwrap_or_else(Response::internal_server_error),
+            State::Running(fut) => match Pin::new(fut).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(r)) => r,
+                Poll::Ready(Err(message)) => panicked(&message),
+            },
+        };
+        if this.head {
+            // HEAD is answered by the GET handler: keep the headers, drop the body.
+            let body = response.take_body();
+            if let Some(len) = body.as_bytes().map(<[u8]>::len) {
+                response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(len));
+            }
+        }
+        if let Some((method, path, start)) = this.log.take() {
+            tracing::debug!(%method, path, status = response.status().as_u16(), elapsed = ?start.elapsed(), "request");
+        }
+        Poll::Ready(Ok(response.into_http()))
+    }
+}
+
+/// Turns any body into the request body, without boxing hyper's own.
+pub(crate) fn request_body<B>(body: B) -> RequestBody
+where
+    B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+    B::Error: Into<BoxError>,
+{
+    if body.is_end_stream() {
+        return RequestBody::Empty;
+    }
+    let mut slot = Some(body);
+    let any: &mut dyn Any = &mut slot;
+    if let Some(incoming) =
+        any.downcast_mut::<Option<hyper::body::Incoming>>().and_then(Option::take)
+    {
+        return RequestBody::Incoming(incoming);
+    }
+    match slot {
+        Some(body) => RequestBody::Boxed(body.map_err(Into::into).boxed()),
+        None => RequestBody::Empty,
+    }
+}
+
+impl<B> tower_service::Service<http::Request<B>> for AppService
+where
+    B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = http::Response<Body>;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
+        self.dispatch(request.map(request_body))
+    }
+}

@@ -1,0 +1,265 @@
+//! The one error type, and the FastAPI-shaped bodies that client errors answer with.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::StatusCode;
+use serde::Serialize;
+
+use crate::response::{IntoResponse, Response};
+
+/// A boxed error from a body, a user's code or a store.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong in cookie-route, from a bad request to a port in use.
+///
+/// A handler may return `Result<T, Error>`: client errors answer as FastAPI does (422 with a
+/// `detail` list, 400, 404, 413), server errors answer `500 Internal Server Error` and are
+/// logged, without any of the request's cookie values.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request's cookies, path, query, headers or body do not fit the handler: 422.
+    #[error("request validation failed: {}", summarize(.0))]
+    Validation(Vec<ErrorDetail>),
+    /// The body could not be parsed at all (broken JSON, broken form encoding): 400.
+    #[error("malformed request body: {}", .0.msg)]
+    MalformedBody(Box<ErrorDetail>),
+    /// The body is larger than the configured limit: 413.
+    #[error("request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// The client stopped sending its body, or sent it too slowly: 408.
+    #[error("timed out reading the request body")]
+    BodyTimeout,
+    /// Reading the body failed on the connection.
+    #[error("failed to read the request body")]
+    Body(#[source] BoxError),
+    /// An HTTP error with a message, like FastAPI's `HTTPException`: `{"detail": "..."}`.
+    #[error("{status}: {detail}")]
+    Http {
+        /// The status to answer with.
+        status: StatusCode,
+        /// The `detail` of the body.
+        detail: Cow<'static, str>,
+    },
+    /// A cookie was refused: its name, value or attributes cannot be sent safely: 500.
+    #[error(transparent)]
+    Cookie(#[from] CookieError),
+    /// A header name or value was refused: 500.
+    #[error("invalid header: {0}")]
+    Header(String),
+    /// The handler's value does not fit its response model: 500, logged.
+    #[error("the response does not fit its model: {0}")]
+    ResponseValidation(String),
+    /// Routes that cannot be served together, found when the app is built.
+    #[error("invalid routes:\n{}", .0.join("\n"))]
+    Routes(Vec<String>),
+    /// The app's configuration is invalid (an environment variable, a limit).
+    #[error("{0}")]
+    Config(String),
+    /// The server could not listen on its address.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An I/O error of the server.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Any other error of a handler or dependency: 500.
+    #[error(transparent)]
+    Other(BoxError),
+}
+
+fn summarize(details: &[ErrorDetail]) -> String {
+    let parts: Vec<String> =
+        details.iter().map(|d| format!("{}: {}", d.loc_path(), d.msg)).collect();
+    parts.join("; ")
+}
+
+impl Error {
+    /// An error answering `status` with `{"detail": detail}`, as FastAPI's `HTTPException`.
+    pub fn http(status: StatusCode, detail: impl Into<Cow<'static, str>>) -> Self {
+        Self::Http { status, detail: detail.into() }
+    }
+
+    /// `404 {"detail": "Not Found"}`.
+    pub fn not_found() -> Self {
+        Self::http(StatusCode::NOT_FOUND, "Not Found")
+    }
+
+    /// Wraps any error as a 500.
+    pub fn other(error: impl Into<BoxError>) -> Self {
+        Self::Other(error.into())
+    }
+
+    /// The status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MalformedBody(_) | Self::Body(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Http { status, .. } => *status,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A cookie that cannot be sent, and the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot set cookie `{}`: {rule}", .name.escape_debug())]
+pub struct CookieError {
+    name: String,
+    rule: cookie_route_core::cookie::CookieRule,
+}
+
+impl CookieError {
+    pub(crate) fn new(name: &str, rule: cookie_route_core::cookie::CookieRule) -> Self {
+        // Keep the name for the message, but not an unbounded one.
+        let name = name.chars().take(64).collect();
+        Self { name, rule }
+    }
+
+    /// The cookie's name (cut to 64 characters).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The rule the cookie breaks.
+    pub fn rule(&self) -> &cookie_route_core::cookie::CookieRule {
+        &self.rule
+    }
+}
+
+/// One part of a `loc`: a name or a position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Loc {
+    /// A source (`"cookie"`, `"body"`) or a field name.
+    Key(Cow<'static, str>),
+    /// A position in a list, or a byte offset in a body.
+    Index(usize),
+}
+
+impl From<&'static str> for Loc {
+    fn from(s: &'static str) -> Self {
+        Self::Key(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Loc {
+    fn from(s: String) -> Self {
+        Self::Key(Cow::Owned(s))
+    }
+}
+
+impl From<usize> for Loc {
+    fn from(i: usize) -> Self {
+        Self::Index(i)
+    }
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Key(k) => f.write_str(k),
+            Self::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// One entry of a FastAPI-shaped error body:
+/// `{"type": "missing", "loc": ["cookie", "ads_id"], "msg": "Field required", "input": null}`.
+///
+/// The `type` and `msg` are those pydantic 2 gives for the same input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorDetail {
+    /// The machine-readable kind: `missing`, `int_parsing`, `json_invalid`, ...
+    #[serde(rename = "type")]
+    pub kind: Cow<'static, str>,
+    /// Where: the source, then the field.
+    pub loc: Vec<Loc>,
+    /// A sentence for people.
+    pub msg: Cow<'static, str>,
+    /// The input that was refused (`null` when missing).
+    pub input: serde_json::Value,
+    /// Extra context, as pydantic's `ctx`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ctx: Option<serde_json::Value>,
+}
+
+impl ErrorDetail {
+    /// A detail with no `ctx`.
+    pub fn new(
+        kind: impl Into<Cow<'static, str>>,
+        loc: Vec<Loc>,
+        msg: impl Into<Cow<'static, str>>,
+        input: serde_json::Value,
+    ) -> Self {
+        Self { kind: kind.into(), loc, msg: msg.into(), input, ctx: None }
+    }
+
+    /// `{"type": "missing", "msg": "Field required", "input": null}` at `loc`.
+    pub fn missing(loc: Vec<Loc>) -> Self {
+        Self::new("missing", loc, "Field required", serde_json::Value::Null)
+    }
+
+    /// Adds pydantic's `ctx`.
+    #[must_use]
+    pub fn with_ctx(mut self, ctx: serde_json::Value) -> Self {
+        self.ctx = Some(ctx);
+        self
+    }
+
+    fn loc_path(&self) -> String {
+        let parts: Vec<String> = self.loc.iter().map(ToString::to_string).collect();
+        parts.join(".")
+    }
+}
+
+#[derive(Serialize)]
+struct DetailBody<T> {
+    detail: T,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match self {
+            Self::Validation(details) => {
+                Response::json_with_status(status, &DetailBody { detail: details })
+            }
+            Self::MalformedBody(detail) => {
+                Response::json_with_status(status, &DetailBody { detail: [*detail] })
+            }
+            Self::PayloadTooLarge { limit } => {
+                let detail = ErrorDetail::new(
+                    "too_large",
+                    vec![Loc::from("body")],
+                    format!("Request body is larger than the limit of {limit} bytes"),
+                    serde_json::Value::Null,
+                );
+                Response::json_with_status(status, &DetailBody { detail: [detail] })
+            }
+            Self::BodyTimeout => {
+                Response::json_with_status(status, &DetailBody { detail: "Request Timeout" })
+            }
+            Self::Body(ref source) => {
+                tracing::debug!(error = %source, "failed to read a request body");
+                Response::json_with_status(status, &DetailBody { detail: "Bad Request" })
+            }
+            Self::Http { detail, .. } => Response::json_with_status(status, &DetailBody { detail }),
+            other => {
+                tracing::error!(error = %other, "request failed");
+                Response::internal_server_error()
+            }
+        }
+    }
+}

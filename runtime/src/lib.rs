@@ -1,0 +1,45 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod app;
+mod convert;
+mod cookies;
+mod error;
+mod handler;
+mod limits;
+mod request;
+mod response;
+mod router;
+mod server;
+mod set_cookie;
+#[cfg(feature = "test-client")]
+mod test_client;
+
+pub use app::{App, AppService, ResponseFuture};
+pub use error::{BoxError, CookieError, Error, ErrorDetail, Loc};
+pub use handler::{BoxFuture, Handler};
+pub use limits::Limits;
+pub use request::{RemoteAddr, Request};
+pub use response::{Body, Html, IntoResponse, Json, Response};
+pub use server::{Server, shutdown_signal};
+#[cfg(feature = "test-client")]
+pub use test_client::{TestClient, TestRequest, TestResponse};
+
+/// The cookie grammar's rules, as [`CookieError::rule`] names them.
+pub use cookie_route_core::cookie::CookieRule;
+
+/// Cookies: the `cookie` crate's types, which cookie-route sends and reads.
+pub use cookie::{Cookie, CookieBuilder, Expiration, SameSite};
+/// The `http` crate: methods, status codes, headers.
+pub use http::{self, HeaderMap, Method, StatusCode};
+/// The `cookie` crate itself, and `time` for `Max-Age` and `Expires`.
+pub use {cookie, time};
+
+/// What most apps import.
+pub mod prelude {
+    pub use crate::{
+        App, Cookie, Error, Html, IntoResponse, Json, Method, Request, Response, SameSite,
+        StatusCode,
+    };
+    pub use serde::{Deserialize, Serialize};
+}

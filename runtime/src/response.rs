@@ -1,0 +1,518 @@
+//! Responses: status, headers, cookies and a body, and the [`IntoResponse`] conversions.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use cookie::Cookie;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
+use http_body::{Frame, SizeHint};
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
+use serde::Serialize;
+
+use crate::error::{BoxError, CookieError, Error};
+use crate::set_cookie;
+
+/// A response body: empty, a buffer, or a stream.
+pub struct Body {
+    kind: BodyKind,
+}
+
+enum BodyKind {
+    Empty,
+    Full(Bytes),
+    Stream(BoxBody<Bytes, BoxError>),
+}
+
+impl Body {
+    /// An empty body.
+    pub const fn empty() -> Self {
+        Self { kind: BodyKind::Empty }
+    }
+
+    /// A body streamed from any [`http_body::Body`].
+    pub fn from_stream<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Self { kind: BodyKind::Stream(body.map_err(Into::into).boxed()) }
+    }
+
+    /// The whole body, when it is held in memory.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.kind {
+            BodyKind::Empty => Some(&[]),
+            BodyKind::Full(b) => Some(b),
+            BodyKind::Stream(_) => None,
+        }
+    }
+
+    /// Collects the whole body.
+    pub async fn collect(self) -> Result<Bytes, BoxError> {
+        match self.kind {
+            BodyKind::Empty => Ok(Bytes::new()),
+            BodyKind::Full(b) => Ok(b),
+            BodyKind::Stream(s) => Ok(s.collect().await?.to_bytes()),
+        }
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            BodyKind::Empty => f.write_str("Body::Empty"),
+            BodyKind::Full(b) => write!(f, "Body::Full({} bytes)", b.len()),
+            BodyKind::Stream(_) => f.write_str("Body::Stream"),
+        }
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(b: Bytes) -> Self {
+        Self { kind: BodyKind::Full(b) }
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(v: Vec<u8>) -> Self {
+        Bytes::from(v).into()
+    }
+}
+
+impl From<String> for Body {
+    fn from(s: String) -> Self {
+        Bytes::from(s).into()
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(s: &'static str) -> Self {
+        Bytes::from_static(s.as_bytes()).into()
+    }
+}
+
+impl From<&'static [u8]> for Body {
+    fn from(s: &'static [u8]) -> Self {
+        Bytes::from_static(s).into()
+    }
+}
+
+impl From<Cow<'static, str>> for Body {
+    fn from(s: Cow<'static, str>) -> Self {
+        match s {
+            Cow::Borrowed(s) => s.into(),
+            Cow::Owned(s) => s.into(),
+        }
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        match &mut this.kind {
+            BodyKind::Empty => Poll::Ready(None),
+            BodyKind::Full(_) => {
+                let BodyKind::Full(bytes) = std::mem::replace(&mut this.kind, BodyKind::Empty)
+                else {
+                    unreachable!("matched Full above")
+                };
+                Poll::Ready(Some(Ok(Frame::data(bytes))))
+            }
+            BodyKind::Stream(s) => Pin::new(s).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            BodyKind::Empty => true,
+            BodyKind::Full(b) => b.is_empty(),
+            BodyKind::Stream(s) => s.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            BodyKind::Empty => SizeHint::with_exact(0),
+            BodyKind::Full(b) => SizeHint::with_exact(b.len() as u64),
+            BodyKind::Stream(s) => s.size_hint(),
+        }
+    }
+}
+
+/// An HTTP response under construction.
+///
+/// Handlers build one directly, or take `response: &mut Response`, the *temporal* response
+/// of FastAPI: cookies, headers and a status set on it are merged into whatever the handler
+/// returns.
+///
+/// ```
+/// use cookie_route::{Cookie, Response};
+///
+/// let mut response = Response::new();
+/// response.set_cookie(Cookie::new("fakesession", "fake-cookie-session-value"))?;
+/// response.delete_cookie("old")?;
+/// assert_eq!(response.set_cookie_headers().count(), 2);
+/// # Ok::<(), cookie_route::CookieError>(())
+/// ```
+pub struct Response {
+    status: StatusCode,
+    status_explicit: bool,
+    headers: HeaderMap,
+    body: Body,
+}
+
+impl Default for Response {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values are left out: `Set-Cookie` carries secrets.
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+impl Response {
+    /// `200 OK` with no headers and an empty body.
+    pub fn new() -> Self {
+        Self {
+            status: StatusCode::OK,
+            status_explicit: false,
+            headers: HeaderMap::new(),
+            body: Body::empty(),
+        }
+    }
+
+    /// A response with `body` and a `Content-Type`.
+    pub fn with_body(content_type: &'static str, body: impl Into<Body>) -> Self {
+        let mut r = Self::new();
+        r.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r.body = body.into();
+        r
+    }
+
+    /// `value` serialized as JSON, with `status`. A value that cannot be serialized is a
+    /// logged 500.
+    pub fn json_with_status<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                let mut r = Self::with_body("application/json", bytes);
+                r.set_status(status);
+                r
+            }
+            Err(error) => {
+                tracing::error!(%error, "failed to serialize a JSON response");
+                Self::internal_server_error()
+            }
+        }
+    }
+
+    /// `500 Internal Server Error`, in plain text, as Starlette answers.
+    pub fn internal_server_error() -> Self {
+        let mut r = Self::with_body("text/plain; charset=utf-8", "Internal Server Error");
+        r.set_status(StatusCode::INTERNAL_SERVER_ERROR);
+        r
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Sets the status. On a temporal response it replaces the route's default status.
+    pub fn set_status(&mut self, status: StatusCode) {
+        self.status = status;
+        self.status_explicit = true;
+    }
+
+    /// Whether the status was set explicitly (rather than left at the default 200).
+    pub fn status_is_explicit(&self) -> bool {
+        self.status_explicit
+    }
+
+    /// The headers, `Set-Cookie` included.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The headers, to change them with the `http` crate's checked types.
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// Sets a header from strings, replacing earlier values; a name or value that cannot
+    /// be sent (CR, LF, NUL, non-token names) is refused.
+    pub fn set_header(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let name = HeaderName::try_from(name).map_err(|_| {
+            Error::Header(format!("`{}` is not a valid header name", name.escape_debug()))
+        })?;
+        let value = HeaderValue::try_from(value)
+            .map_err(|_| Error::Header(format!("invalid value for header `{name}`")))?;
+        self.headers.insert(name, value);
+        Ok(())
+    }
+
+    /// Adds a cookie: one `Set-Cookie` header.
+    ///
+    /// Attributes the cookie leaves unset get secure defaults: `Path=/`, `HttpOnly` and
+    /// `SameSite=Lax`; a `Max-Age` gets the matching `Expires`. A cookie that cannot be sent
+    /// safely is refused with the rule it breaks, and nothing is added.
+    pub fn set_cookie(&mut self, cookie: Cookie<'_>) -> Result<(), CookieError> {
+        let value = set_cookie::render(cookie)?;
+        self.headers.append(header::SET_COOKIE, value);
+        Ok(())
+    }
+
+    /// Removes the cookie `name` (set with `Path=/` and no `Domain`) from the client.
+    pub fn delete_cookie(&mut self, name: &str) -> Result<(), CookieError> {
+        self.remove_cookie(Cookie::new(name.to_owned(), ""))
+    }
+
+    /// Removes a cookie that was set with a particular `Path` or `Domain`: pass a cookie with
+    /// the same name, `Path` and `Domain`. Sends it empty, with `Max-Age=0` and an `Expires`
+    /// in the past, which removes it in every browser.
+    pub fn remove_cookie(&mut self, like: Cookie<'_>) -> Result<(), CookieError> {
+        self.set_cookie(set_cookie::removal(like))
+    }
+
+    /// The `Set-Cookie` header values, in the order they were set.
+    pub fn set_cookie_headers(&self) -> impl Iterator<Item = &str> {
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok())
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+
+    /// Replaces the body.
+    pub fn set_body(&mut self, body: impl Into<Body>) {
+        self.body = body.into();
+    }
+
+    /// Takes the body out, leaving an empty one.
+    pub fn take_body(&mut self) -> Body {
+        std::mem::take(&mut self.body)
+    }
+
+    /// Merges a temporal response into this final one.
+    ///
+    /// The temporal response's cookies come first and this response's own after them, so
+    /// that a cookie the returned value sets wins in the client; the temporal response's
+    /// other headers replace this response's headers of the same name; its status, when set
+    /// explicitly, replaces a status this response did not set explicitly.
+    pub fn merge_temporal(&mut self, temporal: Response) {
+        if temporal.status_explicit && !self.status_explicit {
+            self.status = temporal.status;
+            self.status_explicit = true;
+        }
+        if temporal.headers.is_empty() {
+            return;
+        }
+        let own_cookies: Vec<HeaderValue> = match self.headers.entry(header::SET_COOKIE) {
+            header::Entry::Occupied(entry) => entry.remove_entry_mult().1.collect(),
+            header::Entry::Vacant(_) => Vec::new(),
+        };
+        let mut current: Option<HeaderName> = None;
+        for (name, value) in temporal.headers {
+            match name {
+                Some(name) => {
+                    if name == header::SET_COOKIE {
+                        self.headers.append(&name, value);
+                    } else {
+                        self.headers.insert(&name, value);
+                    }
+                    current = Some(name);
+                }
+                // Further values of the same name as the previous item.
+                None => {
+                    if let Some(name) = &current {
+                        self.headers.append(name, value);
+                    }
+                }
+            }
+        }
+        for value in own_cookies {
+            self.headers.append(header::SET_COOKIE, value);
+        }
+    }
+
+    /// Converts into an `http::Response`.
+    pub fn into_http(self) -> http::Response<Body> {
+        let mut res = http::Response::new(self.body);
+        *res.status_mut() = self.status;
+        *res.headers_mut() = self.headers;
+        res
+    }
+
+    /// Converts from an `http::Response` whose body is any [`http_body::Body`].
+    pub fn from_http<B>(res: http::Response<B>) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let (parts, body) = res.into_parts();
+        Self {
+            status: parts.status,
+            status_explicit: true,
+            headers: parts.headers,
+            body: Body::from_stream(body),
+        }
+    }
+}
+
+/// What a handler may return.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a handler",
+    label = "does not implement `IntoResponse`",
+    note = "return `String`, `&'static str`, `Html<T>`, `Json<T>`, `Bytes`, `StatusCode`, \
+            `(StatusCode, T)`, `Response` or `Result<T, E>` where `T` and `E` implement `IntoResponse`"
+)]
+pub trait IntoResponse {
+    /// Converts into a response.
+    fn into_response(self) -> Response;
+}
+
+impl IntoResponse for Response {
+    fn into_response(self) -> Response {
+        self
+    }
+}
+
+impl<B> IntoResponse for http::Response<B>
+where
+    B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+    B::Error: Into<BoxError>,
+{
+    fn into_response(self) -> Response {
+        Response::from_http(self)
+    }
+}
+
+impl IntoResponse for () {
+    fn into_response(self) -> Response {
+        Response::new()
+    }
+}
+
+impl IntoResponse for StatusCode {
+    fn into_response(self) -> Response {
+        let mut r = Response::new();
+        r.set_status(self);
+        r
+    }
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+
+impl IntoResponse for &'static str {
+    fn into_response(self) -> Response {
+        Response::with_body(TEXT, self)
+    }
+}
+
+impl IntoResponse for String {
+    fn into_response(self) -> Response {
+        Response::with_body(TEXT, self)
+    }
+}
+
+impl IntoResponse for Cow<'static, str> {
+    fn into_response(self) -> Response {
+        Response::with_body(TEXT, self)
+    }
+}
+
+impl IntoResponse for Bytes {
+    fn into_response(self) -> Response {
+        Response::with_body("application/octet-stream", self)
+    }
+}
+
+impl IntoResponse for Vec<u8> {
+    fn into_response(self) -> Response {
+        Response::with_body("application/octet-stream", self)
+    }
+}
+
+impl<R: IntoResponse> IntoResponse for (StatusCode, R) {
+    fn into_response(self) -> Response {
+        let mut r = self.1.into_response();
+        r.set_status(self.0);
+        r
+    }
+}
+
+impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
+    fn into_response(self) -> Response {
+        match self {
+            Ok(v) => v.into_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+}
+
+impl IntoResponse for CookieError {
+    fn into_response(self) -> Response {
+        Error::from(self).into_response()
+    }
+}
+
+/// An HTML body, `text/html; charset=utf-8`, as Flask sends a returned string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Html<T>(pub T);
+
+impl<T: Into<Body>> IntoResponse for Html<T> {
+    fn into_response(self) -> Response {
+        Response::with_body(HTML, self.0)
+    }
+}
+
+/// A JSON body, `application/json`; as an input, a JSON request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        let mut r = Response::json_with_status(StatusCode::OK, &self.0);
+        r.status_explicit = false;
+        r
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Json<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}

@@ -1,0 +1,154 @@
+//! The route table: method and path to handler, in time that does not grow with the number
+//! of routes.
+//!
+//! Paths go into a radix tree (`matchit`), keyed by their *shape*: parameters are renamed by
+//! position, so `GET /items/{id}` and `DELETE /items/{item_id}` share one node and each
+//! route keeps its own names. A node holds a small method table. Lookups answer a route, a
+//! `405` with the `Allow` header, or a `404`.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use cookie_route_core::path::{PathPattern, Segment};
+use http::{HeaderValue, Method};
+
+use crate::handler::BoxHandler;
+
+/// A route as the app holds it.
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) pattern: PathPattern,
+    pub(crate) param_names: Arc<[Box<str>]>,
+    pub(crate) handler: BoxHandler,
+    /// Where the route was declared (`src/main.rs:12:5` or `routes.toml:30:1`).
+    pub(crate) location: String,
+}
+
+struct Node {
+    routes: Vec<Route>,
+    allow: HeaderValue,
+}
+
+/// The built table.
+pub(crate) struct Router {
+    tree: matchit::Router<usize>,
+    nodes: Vec<Node>,
+}
+
+/// What a lookup found.
+pub(crate) enum Lookup<'r> {
+    Found { route: &'r Route, params: Vec<(u32, u32)> },
+    MethodNotAllowed { allow: &'r HeaderValue },
+    NotFound,
+}
+
+fn shape(pattern: &PathPattern) -> String {
+    if pattern.segments().is_empty() {
+        return "/".to_owned();
+    }
+    let mut key = String::new();
+    let mut n = 0;
+    for segment in pattern.segments() {
+        key.push('/');
+        match segment {
+            Segment::Static(s) => {
+                // matchit reads `{` and `}` as syntax; they cannot be in a parsed pattern.
+                key.push_str(s);
+            }
+            Segment::Param(_) => {
+                let _ = write!(key, "{{p{n}}}");
+                n += 1;
+            }
+            Segment::CatchAll(_) => {
+                let _ = write!(key, "{{*p{n}}}");
+                n += 1;
+            }
+        }
+    }
+    key
+}
+
+impl Router {
+    /// Builds the table, refusing routes that a request could not tell apart.
+    pub(crate) fn build(routes: Vec<Route>) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut tree = matchit::Router::new();
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        for route in routes {
+            let key = shape(&route.pattern);
+            let index = match keys.iter().position(|k| *k == key) {
+                Some(i) => i,
+                None => {
+                    if let Err(e) = tree.insert(key.clone(), nodes.len()) {
+                        errors.push(format!(
+                            "{} {} at {}: {e}",
+                            route.method, route.pattern, route.location
+                        ));
+                        continue;
+                    }
+                    keys.push(key);
+                    nodes.push(Node { routes: Vec::new(), allow: HeaderValue::from_static("") });
+                    nodes.len() - 1
+                }
+            };
+            let node = &mut nodes[index];
+            if let Some(other) = node.routes.iter().find(|r| r.method == route.method) {
+                errors.push(format!(
+                    "`{} {}` at {} and `{} {}` at {} match the same requests",
+                    other.method,
+                    other.pattern,
+                    other.location,
+                    route.method,
+                    route.pattern,
+                    route.location
+                ));
+                continue;
+            }
+            node.routes.push(route);
+        }
+        for node in &mut nodes {
+            let mut methods: Vec<&str> = node.routes.iter().map(|r| r.method.as_str()).collect();
+            if methods.contains(&"GET") && !methods.contains(&"HEAD") {
+                methods.push("HEAD");
+            }
+            methods.sort_unstable();
+            node.allow =
+                HeaderValue::from_str(&methods.join(", ")).unwrap_or(HeaderValue::from_static(""));
+        }
+        if errors.is_empty() { Ok(Self { tree, nodes }) } else { Err(errors) }
+    }
+
+    /// Finds the route for `method` and `path`. `HEAD` falls back to `GET`.
+    pub(crate) fn lookup(&self, method: &Method, path: &str) -> Lookup<'_> {
+        let Ok(matched) = self.tree.at(path) else {
+            return Lookup::NotFound;
+        };
+        let node = &self.nodes[*matched.value];
+        let route = node.routes.iter().find(|r| r.method == *method).or_else(|| {
+            (*method == Method::HEAD)
+                .then(|| node.routes.iter().find(|r| r.method == Method::GET))
+                .flatten()
+        });
+        let Some(route) = route else {
+            return Lookup::MethodNotAllowed { allow: &node.allow };
+        };
+        let base = path.as_ptr() as usize;
+        let params = matched
+            .params
+            .iter()
+            .map(|(_, value)| {
+                // `value` is a slice of `path`: keep its offsets rather than a copy.
+                let start = value.as_ptr() as usize - base;
+                #[allow(clippy::cast_possible_truncation)] // paths are far below 4 GiB
+                (start as u32, (start + value.len()) as u32)
+            })
+            .collect();
+        Lookup::Found { route, params }
+    }
+
+    /// Every route, for listing.
+    pub(crate) fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.nodes.iter().flat_map(|n| n.routes.iter())
+    }
+}
