@@ -7,6 +7,7 @@ mod cookies;
 mod error;
 mod handler;
 mod limits;
+pub mod model;
 mod request;
 mod response;
 mod router;
