@@ -105,6 +105,38 @@ impl App {
         self
     }
 
+    /// An app with every route declared with `#[cookie_route]` anywhere in the program.
+    ///
+    /// The attribute registers each handler as it is compiled (with `inventory`), so no
+    /// route list is written by hand; two declarations that match the same requests make
+    /// [`App::build`] fail, naming both places.
+    pub fn declared() -> Self {
+        Self::new().with_declared()
+    }
+
+    /// Adds every route declared with `#[cookie_route]` to this app.
+    #[must_use]
+    pub fn with_declared(mut self) -> Self {
+        for route in crate::private::declared_routes() {
+            for method in route.methods {
+                match Method::from_bytes(method.as_bytes()) {
+                    Ok(method) => {
+                        self = self.route_at(
+                            method,
+                            route.path,
+                            FnHandler(route.handler),
+                            route.location,
+                        );
+                    }
+                    Err(_) => {
+                        self.errors.push(format!("invalid method `{method}` at {}", route.location))
+                    }
+                }
+            }
+        }
+        self
+    }
+
     /// Replaces the limits.
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -131,6 +163,15 @@ impl App {
             read_timeout: self.limits.body_read_timeout,
         };
         Ok(AppService { inner: Arc::new(Inner { router, limits: self.limits, body_limits }) })
+    }
+}
+
+/// A generated handler: already boxes its future.
+struct FnHandler(fn(Request) -> BoxFuture<Response>);
+
+impl Handler for FnHandler {
+    fn call(&self, request: Request) -> BoxFuture<Response> {
+        (self.0)(request)
     }
 }
 

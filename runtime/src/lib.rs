@@ -5,9 +5,16 @@ mod app;
 mod convert;
 mod cookies;
 mod error;
+mod extract;
 mod handler;
 mod limits;
+#[doc(hidden)]
+pub mod __private {
+    //! Not public API.
+    pub use crate::private::*;
+}
 pub mod model;
+mod private;
 mod request;
 mod response;
 mod router;
@@ -18,6 +25,7 @@ mod test_client;
 
 pub use app::{App, AppService, ResponseFuture};
 pub use error::{BoxError, CookieError, Error, ErrorDetail, Loc};
+pub use extract::{Form, FromBody, FromRequest};
 pub use handler::{BoxFuture, Handler};
 pub use limits::Limits;
 pub use request::{RemoteAddr, Request};
@@ -25,6 +33,9 @@ pub use response::{Body, Html, IntoResponse, Json, Response};
 pub use server::{Server, shutdown_signal};
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};
+
+pub use cookie_route_macros::{ResponseModel, cookie_route};
+pub use model::ResponseModel;
 
 /// The cookie grammar's rules, as [`CookieError::rule`] names them.
 pub use cookie_route_core::cookie::CookieRule;
@@ -39,8 +50,8 @@ pub use {cookie, time};
 /// What most apps import.
 pub mod prelude {
     pub use crate::{
-        App, Cookie, Error, Html, IntoResponse, Json, Method, Request, Response, SameSite,
-        StatusCode,
+        App, Cookie, Error, Form, FromRequest, Html, IntoResponse, Json, Method, Request, Response,
+        ResponseModel, SameSite, StatusCode, cookie_route,
     };
     pub use serde::{Deserialize, Serialize};
 }

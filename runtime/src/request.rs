@@ -11,8 +11,8 @@ use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::request::Parts;
 use http::{HeaderMap, Method, Uri, Version};
+use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Limited};
 use serde::de::DeserializeOwned;
 
 use crate::convert;
@@ -202,10 +202,7 @@ impl Request {
             None | Some(RequestBody::Empty) => Ok(Bytes::new()),
             Some(RequestBody::Full(b)) if b.len() > limit => Err(Error::PayloadTooLarge { limit }),
             Some(RequestBody::Full(b)) => Ok(b),
-            Some(RequestBody::Incoming(b)) => {
-                read_limited(b, limit, self.limits.read_timeout).await
-            }
-            Some(RequestBody::Boxed(b)) => read_limited(b, limit, self.limits.read_timeout).await,
+            Some(body) => read_limited(body, limit, self.limits.read_timeout).await,
         }
     }
 
@@ -251,21 +248,48 @@ impl Request {
     }
 }
 
-async fn read_limited<B>(body: B, limit: usize, timeout: Duration) -> Result<Bytes, Error>
-where
-    B: http_body::Body<Data = Bytes>,
-    B::Error: Into<BoxError>,
-{
-    let collect = Limited::new(body, limit).collect();
-    match tokio::time::timeout(timeout, collect).await {
-        Err(_) => Err(Error::BodyTimeout),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(error)) => {
-            if error.is::<http_body_util::LengthLimitError>() {
-                Err(Error::PayloadTooLarge { limit })
-            } else {
-                Err(Error::Body(error))
+async fn read_limited(
+    mut body: RequestBody,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, Error> {
+    let read = async move {
+        let mut buf = bytes::BytesMut::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(Error::Body)?;
+            if let Ok(data) = frame.into_data() {
+                if buf.len() + data.len() > limit {
+                    return Err(Error::PayloadTooLarge { limit });
+                }
+                buf.extend_from_slice(&data);
             }
+        }
+        Ok(buf.freeze())
+    };
+    tokio::time::timeout(timeout, read).await.unwrap_or(Err(Error::BodyTimeout))
+}
+
+impl http_body::Body for RequestBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        match this {
+            Self::Empty => Poll::Ready(None),
+            Self::Full(bytes) => {
+                let bytes = std::mem::take(bytes);
+                *this = Self::Empty;
+                Poll::Ready(Some(Ok(http_body::Frame::data(bytes))))
+            }
+            Self::Incoming(b) => std::pin::Pin::new(b)
+                .poll_frame(cx)
+                .map(|f| f.map(|r| r.map_err(|e| Box::new(e) as BoxError))),
+            Self::Boxed(b) => std::pin::Pin::new(b).poll_frame(cx),
         }
     }
 }

@@ -259,7 +259,8 @@ impl TestRequest<'_> {
         if let Ok(v) = HeaderValue::from_str(&cookies.join("; "))
             && !cookies.is_empty()
         {
-            request.headers_mut().insert(COOKIE, v);
+            // Appended: `Cookie` headers the test gave explicitly are sent too.
+            request.headers_mut().append(COOKIE, v);
         }
         let response = match client.service.dispatch(request).await {
             Ok(r) => r,

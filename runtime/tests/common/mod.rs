@@ -89,14 +89,18 @@ async fn attributes(_: Request) -> Result<Response, Error> {
         Cookie::build(("max_age", "1")).max_age(Duration::hours(1)).build(),
         Cookie::build(("expires", "2")).expires(expires).build(),
         Cookie::build(("scoped", "3")).path("/app").domain("example.com").build(),
-        Cookie::build(("strict", "4")).secure(true).http_only(true).same_site(SameSite::Strict),
+        Cookie::build(("strict", "4"))
+            .secure(true)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .build(),
         Cookie::build(("lax", "5")).same_site(SameSite::Lax).http_only(false).build(),
         Cookie::build(("none", "6")).same_site(SameSite::None).secure(true).build(),
         Cookie::build(("partitioned", "7")).partitioned(true).secure(true).build(),
     ];
     let mut response = Response::new();
     for cookie in cookies {
-        response.set_cookie(cookie.into())?;
+        response.set_cookie(cookie)?;
     }
     Ok(response)
 }
@@ -160,7 +164,9 @@ async fn refuse(request: Request) -> Response {
                 "name": error.name(),
             });
             response.set_status(StatusCode::BAD_REQUEST);
-            response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response.set_body(body.to_string());
         }
     }

@@ -1,0 +1,5 @@
+//! Generating code from the model.
+
+pub(crate) mod model;
+pub(crate) mod paths;
+pub(crate) mod route;

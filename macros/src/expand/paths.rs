@@ -1,0 +1,45 @@
+//! Every path the generated code names: the whole contract between the macros and the
+//! runtime, in one place. Generated code calls nothing else of `cookie_route`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+macro_rules! paths {
+    ($($name:ident => $path:path;)*) => {$(
+        pub(crate) fn $name() -> TokenStream {
+            quote!($path)
+        }
+    )*};
+}
+
+paths! {
+    private => ::cookie_route::__private;
+    request => ::cookie_route::__private::Request;
+    response => ::cookie_route::__private::Response;
+    box_future => ::cookie_route::__private::BoxFuture;
+    boxed => ::cookie_route::__private::Box;
+    errors => ::cookie_route::__private::Errors;
+    declared_route => ::cookie_route::__private::DeclaredRoute;
+    inventory => ::cookie_route::__private::inventory;
+    filter_options => ::cookie_route::__private::FilterOptions;
+    model_schema => ::cookie_route::__private::ModelSchema;
+    field_schema => ::cookie_route::__private::FieldSchema;
+    field_shape => ::cookie_route::__private::FieldShape;
+    response_model => ::cookie_route::__private::ResponseModel;
+    shape => ::cookie_route::__private::Shape;
+    json_value => ::cookie_route::__private::JsonValue;
+    to_json => ::cookie_route::__private::to_json;
+    some => ::cookie_route::__private::Some;
+    none => ::cookie_route::__private::None;
+    ok => ::cookie_route::__private::Ok;
+    err => ::cookie_route::__private::Err;
+    path_value => ::cookie_route::__private::path;
+    cookie_value => ::cookie_route::__private::cookie;
+    query_value => ::cookie_route::__private::query;
+    header_value => ::cookie_route::__private::header;
+    required => ::cookie_route::__private::required;
+    dependency => ::cookie_route::__private::dependency;
+    body => ::cookie_route::__private::body;
+    finish => ::cookie_route::__private::finish;
+    finish_model => ::cookie_route::__private::finish_model;
+}

@@ -1,0 +1,189 @@
+//! A route: the handler that extracts, calls, filters and merges, and its registration.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
+
+use super::paths;
+use crate::model::{ParamKind, Route, Source};
+
+/// The generated handler function, named `name`, for `route`.
+pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) -> TokenStream {
+    let request = paths::request();
+    let response = paths::response();
+    let box_future = paths::box_future();
+    let boxed = paths::boxed();
+    let errors = paths::errors();
+    let ok = paths::ok();
+    let err = paths::err();
+    let some = paths::some();
+
+    let mut dependencies = Vec::new();
+    let mut values = Vec::new();
+    let mut checked = Vec::new();
+    let mut args = Vec::new();
+    for param in &route.params {
+        let b = &param.binding;
+        let ty = &param.ty;
+        let span = ty.span();
+        match &param.kind {
+            ParamKind::Dependency => {
+                let dependency = paths::dependency();
+                dependencies.push(quote_spanned! {span=>
+                    let #b = match #dependency::<#ty>(&__req, &mut __response).await {
+                        #ok(v) => v,
+                        #err(rejection) => return rejection,
+                    };
+                });
+                args.push(quote!(#b));
+            }
+            ParamKind::Path { name } => {
+                let path = paths::path_value();
+                values.push(
+                    quote_spanned! {span=> let #b = __errors.take(#path::<#ty>(&__req, #name)); },
+                );
+                checked.push(b.clone());
+                args.push(quote!(#b));
+            }
+            ParamKind::Value { source, name, optional, default } => {
+                let read = match source {
+                    Source::Cookie => paths::cookie_value(),
+                    Source::Query => paths::query_value(),
+                    Source::Header => paths::header_value(),
+                };
+                let name = &name.value;
+                let source = source.as_str();
+                let inner: &syn::Type = optional.as_deref().unwrap_or(ty);
+                let inner_span = inner.span();
+                let raw = quote_spanned!(inner_span=> #read::<#inner>(&__req, #name));
+                let value = match (optional.is_some(), default) {
+                    (true, None) => raw,
+                    (true, Some(d)) => quote!(#raw.map(|v| v.or_else(|| #some(#d)))),
+                    (false, Some(d)) => quote!(#raw.map(|v| v.unwrap_or_else(|| #d))),
+                    (false, None) => {
+                        let required = paths::required();
+                        quote!(#required(#raw, #source, #name))
+                    }
+                };
+                values.push(quote! { let #b = __errors.take(#value); });
+                checked.push(b.clone());
+                args.push(quote!(#b));
+            }
+            ParamKind::Body => {
+                let body = paths::body();
+                values.push(quote_spanned! {span=>
+                    let #b = match __errors.take_body(#body::<#ty>(&__req).await) {
+                        #ok(v) => v,
+                        #err(rejection) => return rejection,
+                    };
+                });
+                checked.push(b.clone());
+                args.push(quote!(#b));
+            }
+            ParamKind::Temporal => args.push(quote!(&mut __response)),
+            ParamKind::Request => args.push(quote!(&__req)),
+        }
+    }
+
+    let handler = &route.handler;
+    let status = match &route.status {
+        Some(s) => {
+            let code = s.value;
+            quote!(#some(#code))
+        }
+        None => {
+            let none = paths::none();
+            quote!(#none)
+        }
+    };
+    let finish = match &route.response_model {
+        None => {
+            let finish = paths::finish();
+            quote_spanned!(return_span=> #finish(__response, __value, #status))
+        }
+        Some(model) => {
+            let finish_model = paths::finish_model();
+            let options_ty = paths::filter_options();
+            let options = filter_options(route);
+            let check = quote_spanned!(model.span()=> #finish_model::<#model, _>);
+            quote_spanned!(return_span=> {
+                static __OPTIONS: #options_ty = #options;
+                #check(__response, __value, #status, &__OPTIONS)
+            })
+        }
+    };
+    let unchecked = if checked.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let (#(#some(#checked),)*) = (#(#checked,)*) else {
+                return #response::internal_server_error();
+            };
+        }
+    };
+
+    quote! {
+        fn #name(__req: #request) -> #box_future<#response> {
+            #boxed::pin(async move {
+                let mut __response = #response::new();
+                let mut __errors = #errors::new();
+                #(#dependencies)*
+                #(#values)*
+                if let #some(rejection) = __errors.into_response() {
+                    return rejection;
+                }
+                #unchecked
+                let __value = #handler(#(#args),*).await;
+                #finish
+            })
+        }
+    }
+}
+
+fn filter_options(route: &Route) -> TokenStream {
+    let options = paths::filter_options();
+    let some = paths::some();
+    let none = paths::none();
+    let f = &route.filter;
+    let include = match &f.include {
+        Some(list) => {
+            let names = list.iter().map(|s| &s.value);
+            quote!(#some(&[#(#names),*]))
+        }
+        None => quote!(#none),
+    };
+    let exclude = f.exclude.iter().map(|s| &s.value);
+    let (unset, none_, defaults) = (f.exclude_unset, f.exclude_none, f.exclude_defaults);
+    quote! {
+        #options {
+            include: #include,
+            exclude: &[#(#exclude),*],
+            exclude_unset: #unset,
+            exclude_none: #none_,
+            exclude_defaults: #defaults,
+        }
+    }
+}
+
+/// The registration of an attribute-declared route, so that `App::declared()` finds it.
+pub(crate) fn register(route: &Route, handler: &syn::Ident) -> TokenStream {
+    let declared = paths::declared_route();
+    let inventory = paths::inventory();
+    let private = paths::private();
+    let methods = route.methods.iter().map(|m| &m.value);
+    let path = route.path.value.as_str();
+    let span = route.origin.span();
+    let location = quote_spanned! {span=>
+        #private::concat!(#private::file!(), ":", #private::line!(), ":", #private::column!())
+    };
+    quote! {
+        #inventory::submit! {
+            #declared {
+                methods: &[#(#methods),*],
+                path: #path,
+                handler: #handler,
+                location: #location,
+            }
+        }
+    }
+}

@@ -1,0 +1,458 @@
+//! `#[cookie_route(GET "/items/{item_id}", response_model = Item, ...)]` on an `async fn`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned as _;
+use syn::{Attribute, FnArg, Ident, ItemFn, LitStr, Pat, Token, Type};
+
+use crate::ctxt::Ctxt;
+use crate::diag;
+use crate::model::{Filter, METHODS, Origin, Param, ParamKind, Route, Source, Spanned};
+
+/// The options `#[cookie_route]` takes after the path.
+const OPTIONS: [&str; 9] = [
+    "response_model",
+    "status",
+    "response_model_include",
+    "response_model_exclude",
+    "response_model_exclude_unset",
+    "response_model_exclude_none",
+    "response_model_exclude_defaults",
+    "name",
+    "tags",
+];
+
+/// The attributes a handler's parameters may carry.
+const PARAM_ATTRS: [&str; 5] = ["cookie", "query", "header", "body", "path"];
+
+/// The attribute's arguments, read but not yet checked against the function.
+struct Args {
+    methods: Vec<Ident>,
+    path: LitStr,
+    options: Vec<(Ident, Option<OptionValue>)>,
+}
+
+enum OptionValue {
+    Type(Type),
+    Expr(syn::Expr),
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut methods = vec![input.parse::<Ident>()?];
+        while input.peek(Token![|]) {
+            input.parse::<Token![|]>()?;
+            methods.push(input.parse()?);
+        }
+        if !input.peek(LitStr) {
+            return Err(
+                input.error("expected the path as a string after the method: `GET \"/path\"`")
+            );
+        }
+        let path: LitStr = input.parse()?;
+        let mut options = Vec::new();
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            let value = if input.peek(Token![=]) {
+                input.parse::<Token![=]>()?;
+                if key == "response_model" {
+                    Some(OptionValue::Type(input.parse()?))
+                } else {
+                    Some(OptionValue::Expr(input.parse()?))
+                }
+            } else {
+                None
+            };
+            options.push((key, value));
+        }
+        Ok(Self { methods, path, options })
+    }
+}
+
+/// Reads the attribute and the function into a route. Errors go to `cx`; the function is
+/// returned with the parameter attributes removed, to be emitted whatever happens.
+pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: ItemFn) -> (Option<Route>, ItemFn) {
+    let params = take_param_attrs(&mut item);
+    let args = match syn::parse2::<Args>(args) {
+        Ok(a) => a,
+        Err(e) => {
+            cx.push(e);
+            return (None, item);
+        }
+    };
+    let origin = Origin::Span(item.sig.ident.span());
+    if item.sig.asyncness.is_none() {
+        cx.error(item.sig.fn_token.span, "a `#[cookie_route]` handler must be an `async fn`");
+    }
+    if !item.sig.generics.params.is_empty() {
+        cx.error(item.sig.generics.span(), "a `#[cookie_route]` handler cannot be generic");
+    }
+    let methods = methods(cx, &args.methods);
+    let path = path_pattern(cx, &args.path);
+    let mut route = Route {
+        methods,
+        path: Spanned::new(path.clone().unwrap_or_else(root), Origin::Span(args.path.span())),
+        handler: item.sig.ident.clone().into(),
+        params: Vec::new(),
+        response_model: None,
+        status: None,
+        filter: Filter::default(),
+        name: item.sig.ident.to_string(),
+        tags: Vec::new(),
+        origin,
+    };
+    options(cx, args.options, &mut route);
+    route.params = parameters(cx, &item, params, path.as_ref(), &args.path);
+    (Some(route), item)
+}
+
+fn root() -> cookie_route_core::path::PathPattern {
+    cookie_route_core::path::PathPattern::parse("/").expect("`/` is a valid pattern")
+}
+
+fn methods(cx: &Ctxt, idents: &[Ident]) -> Vec<Spanned<String>> {
+    let mut out: Vec<Spanned<String>> = Vec::new();
+    for ident in idents {
+        let name = ident.to_string();
+        if !METHODS.contains(&name.as_str()) {
+            let upper = name.to_ascii_uppercase();
+            let message = if METHODS.contains(&upper.as_str()) {
+                format!("methods are written in capitals: `{upper}`")
+            } else {
+                diag::unknown("method", &name, &METHODS)
+            };
+            cx.error(ident.span(), message);
+            continue;
+        }
+        if out.iter().any(|m| m.value == name) {
+            cx.error(ident.span(), format!("method `{name}` is listed twice"));
+            continue;
+        }
+        out.push(Spanned::new(name, Origin::Span(ident.span())));
+    }
+    out
+}
+
+fn path_pattern(cx: &Ctxt, lit: &LitStr) -> Option<cookie_route_core::path::PathPattern> {
+    let text = lit.value();
+    match cookie_route_core::path::PathPattern::parse(&text) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            let message = format!("invalid path pattern: {}", e.message);
+            // `Literal::subspan` points inside the string where the compiler allows it
+            // (nightly); elsewhere the message draws the place.
+            let inner = lit.token().subspan(e.start + 1..e.end + 1);
+            match inner {
+                Some(span) => cx.error(span, message),
+                None => cx.error(lit.span(), diag::caret(&message, &text, e.start, e.end)),
+            }
+            None
+        }
+    }
+}
+
+fn options(cx: &Ctxt, options: Vec<(Ident, Option<OptionValue>)>, route: &mut Route) {
+    let mut seen: Vec<String> = Vec::new();
+    for (key, value) in options {
+        let name = key.to_string();
+        if !OPTIONS.contains(&name.as_str()) {
+            cx.error(key.span(), diag::unknown("option", &name, &OPTIONS));
+            continue;
+        }
+        if seen.contains(&name) {
+            cx.error(key.span(), format!("`{name}` is given twice"));
+            continue;
+        }
+        seen.push(name.clone());
+        let expr = match value {
+            Some(OptionValue::Expr(e)) => Some(e),
+            Some(OptionValue::Type(t)) => {
+                route.response_model = Some(t);
+                continue;
+            }
+            None => None,
+        };
+        match name.as_str() {
+            "response_model" => cx.error(key.span(), "expected `response_model = Type`"),
+            "status" => match expr.as_ref().and_then(int_lit) {
+                Some((code, span)) if (100..=599).contains(&code) => {
+                    route.status = Some(Spanned::new(code, Origin::Span(span)));
+                }
+                Some((_, span)) => cx.error(span, "a status must be between 100 and 599"),
+                None => {
+                    cx.error(key.span(), "expected `status = <number>`, such as `status = 201`")
+                }
+            },
+            "response_model_include" => {
+                route.filter.include = Some(string_list(cx, &key, expr.as_ref()))
+            }
+            "response_model_exclude" => route.filter.exclude = string_list(cx, &key, expr.as_ref()),
+            "response_model_exclude_unset" => {
+                route.filter.exclude_unset = flag(cx, &key, expr.as_ref())
+            }
+            "response_model_exclude_none" => {
+                route.filter.exclude_none = flag(cx, &key, expr.as_ref())
+            }
+            "response_model_exclude_defaults" => {
+                route.filter.exclude_defaults = flag(cx, &key, expr.as_ref())
+            }
+            "name" => match expr.as_ref().and_then(str_lit) {
+                Some(lit) => route.name = lit.value(),
+                None => cx.error(key.span(), "expected `name = \"...\"`"),
+            },
+            "tags" => {
+                route.tags =
+                    string_list(cx, &key, expr.as_ref()).into_iter().map(|s| s.value).collect()
+            }
+            _ => unreachable!("every option in OPTIONS is handled"),
+        }
+    }
+    let filtering = route.filter.include.is_some()
+        || !route.filter.exclude.is_empty()
+        || route.filter.exclude_unset
+        || route.filter.exclude_none
+        || route.filter.exclude_defaults;
+    if filtering && route.response_model.is_none() {
+        cx.error(route.origin.span(), "`response_model_*` options need a `response_model = Type`");
+    }
+}
+
+fn int_lit(expr: &syn::Expr) -> Option<(u16, Span)> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => {
+            Some((i.base10_parse::<u16>().unwrap_or(0), i.span()))
+        }
+        _ => None,
+    }
+}
+
+fn str_lit(expr: &syn::Expr) -> Option<&LitStr> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s),
+        _ => None,
+    }
+}
+
+fn flag(cx: &Ctxt, key: &Ident, expr: Option<&syn::Expr>) -> bool {
+    match expr {
+        None => true,
+        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(b), .. })) => b.value,
+        Some(other) => {
+            cx.error(other.span(), format!("`{key}` takes no value, or `true` / `false`"));
+            false
+        }
+    }
+}
+
+fn string_list(cx: &Ctxt, key: &Ident, expr: Option<&syn::Expr>) -> Vec<Spanned<String>> {
+    let Some(syn::Expr::Array(array)) = expr else {
+        cx.error(key.span(), format!("expected `{key} = [\"field\", ...]`"));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for elem in &array.elems {
+        match str_lit(elem) {
+            Some(s) => out.push(Spanned::new(s.value(), Origin::Span(s.span()))),
+            None => cx.error(elem.span(), "expected a string"),
+        }
+    }
+    out
+}
+
+/// A parameter attribute, read.
+struct ParamAttr {
+    kind: Ident,
+    name: Option<LitStr>,
+    default: Option<syn::Expr>,
+}
+
+/// Removes our attributes from the parameters (rustc would not know them), returning them
+/// per parameter.
+fn take_param_attrs(item: &mut ItemFn) -> Vec<Vec<Attribute>> {
+    item.sig
+        .inputs
+        .iter_mut()
+        .map(|arg| {
+            let attrs = match arg {
+                FnArg::Typed(t) => &mut t.attrs,
+                FnArg::Receiver(r) => &mut r.attrs,
+            };
+            let (ours, theirs): (Vec<_>, Vec<_>) = std::mem::take(attrs)
+                .into_iter()
+                .partition(|a| PARAM_ATTRS.iter().any(|p| a.path().is_ident(p)));
+            *attrs = theirs;
+            ours
+        })
+        .collect()
+}
+
+fn read_param_attr(cx: &Ctxt, attr: &Attribute) -> Option<ParamAttr> {
+    let kind = attr.path().get_ident()?.clone();
+    let mut out = ParamAttr { kind: kind.clone(), name: None, default: None };
+    if matches!(attr.meta, syn::Meta::Path(_)) {
+        return Some(out);
+    }
+    let keys: &[&str] = match kind.to_string().as_str() {
+        "body" => &[],
+        "path" => &["name"],
+        _ => &["name", "default"],
+    };
+    let result = attr.parse_nested_meta(|meta| {
+        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        if !keys.contains(&key.as_str()) {
+            let message = if keys.is_empty() {
+                format!("`#[{kind}]` takes no arguments")
+            } else {
+                diag::unknown(&format!("`#[{kind}]` argument"), &key, keys)
+            };
+            return Err(meta.error(message));
+        }
+        if key == "name" {
+            out.name = Some(meta.value()?.parse()?);
+        } else {
+            out.default = Some(meta.value()?.parse()?);
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Some(out),
+        Err(e) => {
+            cx.push(e);
+            None
+        }
+    }
+}
+
+fn parameters(
+    cx: &Ctxt,
+    item: &ItemFn,
+    attrs: Vec<Vec<Attribute>>,
+    pattern: Option<&cookie_route_core::path::PathPattern>,
+    path_lit: &LitStr,
+) -> Vec<Param> {
+    let pattern_params: Vec<&str> = pattern.map(|p| p.params().collect()).unwrap_or_default();
+    let mut used_path: Vec<String> = Vec::new();
+    let mut params = Vec::new();
+    let mut body_seen = false;
+    for (i, (arg, attrs)) in item.sig.inputs.iter().zip(attrs).enumerate() {
+        let FnArg::Typed(arg) = arg else {
+            cx.error(arg.span(), "a handler cannot take `self`");
+            continue;
+        };
+        let ident = match &*arg.pat {
+            Pat::Ident(p) => Some(p.ident.clone()),
+            _ => None,
+        };
+        let plain = ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned());
+        let binding = Ident::new(&format!("__cookie_route_arg{i}"), Span::call_site());
+        let ty = (*arg.ty).clone();
+        if attrs.len() > 1 {
+            cx.error(attrs[1].span(), "a parameter takes one of `#[cookie]`, `#[query]`, `#[header]`, `#[body]`, `#[path]`");
+        }
+        let attr = attrs.first().and_then(|a| read_param_attr(cx, a));
+        let kind = match attr {
+            Some(attr) => {
+                let kind = attr.kind.to_string();
+                let name = match (&attr.name, &plain) {
+                    (Some(lit), _) => Some(Spanned::new(lit.value(), Origin::Span(lit.span()))),
+                    (None, Some(p)) => {
+                        let derived =
+                            if kind == "header" { p.replace('_', "-") } else { p.clone() };
+                        Some(Spanned::new(derived, Origin::Span(arg.pat.span())))
+                    }
+                    (None, None) if kind == "body" => None,
+                    (None, None) => {
+                        cx.error(
+                            arg.pat.span(),
+                            format!("name this parameter, or give `#[{kind}(name = \"...\")]`"),
+                        );
+                        continue;
+                    }
+                };
+                match kind.as_str() {
+                    "body" => {
+                        if body_seen {
+                            cx.error(attr.kind.span(), "a handler takes at most one `#[body]`");
+                        }
+                        body_seen = true;
+                        ParamKind::Body
+                    }
+                    "path" => {
+                        let name = name.map(|n| n.value).unwrap_or_default();
+                        if !pattern_params.contains(&name.as_str()) && pattern.is_some() {
+                            cx.error(
+                                arg.pat.span(),
+                                format!(
+                                    "`{name}` is not a parameter of the path `{}`",
+                                    path_lit.value()
+                                ),
+                            );
+                        }
+                        used_path.push(name.clone());
+                        ParamKind::Path { name }
+                    }
+                    _ => {
+                        let source = match kind.as_str() {
+                            "cookie" => Source::Cookie,
+                            "query" => Source::Query,
+                            _ => Source::Header,
+                        };
+                        let name = name.expect("named above");
+                        if source == Source::Cookie
+                            && let Err(rule) = cookie_route_core::cookie::check_name(&name.value)
+                        {
+                            cx.error(
+                                name.origin.span(),
+                                format!("invalid cookie name `{}`: {rule}", name.value),
+                            );
+                        }
+                        ParamKind::Value {
+                            source,
+                            name,
+                            optional: option_inner(&ty).map(Box::new),
+                            default: attr.default.map(Box::new),
+                        }
+                    }
+                }
+            }
+            None => match (&ty, &plain) {
+                (Type::Reference(r), _) if r.mutability.is_some() => ParamKind::Temporal,
+                (Type::Reference(_), _) => ParamKind::Request,
+                (_, Some(p)) if pattern_params.contains(&p.as_str()) => {
+                    used_path.push(p.clone());
+                    ParamKind::Path { name: p.clone() }
+                }
+                _ => ParamKind::Dependency,
+            },
+        };
+        params.push(Param { binding, ty, kind });
+    }
+    for name in pattern_params {
+        if !used_path.iter().any(|u| u == name) {
+            cx.error(
+                path_lit.span(),
+                format!("the path parameter `{{{name}}}` has no argument; add `{name}: Type` to the handler"),
+            );
+        }
+    }
+    params
+}
+
+/// `Some(T)` when `ty` is `Option<T>`.
+pub(crate) fn option_inner(ty: &Type) -> Option<Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let mut iter = args.args.iter();
+    match (iter.next(), iter.next()) {
+        (Some(syn::GenericArgument::Type(t)), None) => Some(t.clone()),
+        _ => None,
+    }
+}

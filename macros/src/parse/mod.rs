@@ -1,0 +1,4 @@
+//! Reading declarations into the [`crate::model`].
+
+pub(crate) mod attr;
+pub(crate) mod derive;

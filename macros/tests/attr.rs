@@ -1,0 +1,350 @@
+//! `#[cookie_route]` end to end, through the public API and the test client.
+
+use cookie_route::prelude::*;
+use cookie_route::{Form, TestClient};
+use serde_json::{Value, json};
+
+#[derive(Serialize)]
+struct Message {
+    message: &'static str,
+}
+
+#[cookie_route(POST "/cookie-and-object/")]
+async fn create_cookie(response: &mut Response) -> Result<Json<Message>, Error> {
+    response.set_cookie(Cookie::new("fakesession", "fake-cookie-session-value"))?;
+    Ok(Json(Message { message: "Come to the dark side, we have cookies" }))
+}
+
+#[cookie_route(GET "/items-cookie/")]
+async fn read_items(#[cookie] ads_id: Option<String>) -> Json<Value> {
+    Json(json!({ "ads_id": ads_id }))
+}
+
+#[cookie_route(GET "/required-cookie/")]
+async fn required_cookie(#[cookie(name = "__Host-sid")] sid: u64) -> Json<Value> {
+    Json(json!({ "sid": sid }))
+}
+
+#[cookie_route(GET "/users/{user_id}")]
+async fn read_user(
+    user_id: i64,
+    #[query] q: Option<String>,
+    #[query(default = 10)] limit: u32,
+) -> Json<Value> {
+    Json(json!({ "user_id": user_id, "q": q, "limit": limit }))
+}
+
+#[cookie_route(GET "/headers/")]
+async fn read_headers(
+    #[header] user_agent: Option<String>,
+    #[header(name = "X-Token")] token: String,
+) -> Json<Value> {
+    Json(json!({ "user_agent": user_agent, "token": token }))
+}
+
+#[derive(Serialize, Deserialize)]
+struct UserIn {
+    username: String,
+    password: String,
+    email: String,
+    full_name: Option<String>,
+}
+
+#[derive(Serialize, ResponseModel)]
+struct UserOut {
+    username: String,
+    email: String,
+    full_name: Option<String>,
+}
+
+#[cookie_route(POST "/user/", response_model = UserOut)]
+async fn create_user(#[body] user: Json<UserIn>) -> Json<UserIn> {
+    user
+}
+
+#[derive(Deserialize)]
+struct Login {
+    user: String,
+}
+
+#[cookie_route(POST "/form/", status = 201)]
+async fn form(#[body] Form(login): Form<Login>) -> String {
+    login.user
+}
+
+#[derive(Serialize, ResponseModel)]
+struct Item {
+    name: String,
+    description: Option<String>,
+    price: f64,
+    #[serde(default = "default_tax")]
+    tax: f64,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+fn default_tax() -> f64 {
+    10.5
+}
+
+fn items(id: &str) -> Option<Value> {
+    match id {
+        "foo" => Some(json!({"name": "Foo", "price": 50.2})),
+        "bar" => {
+            Some(json!({"name": "Bar", "description": "The bartenders", "price": 62, "tax": 20.2}))
+        }
+        "baz" => Some(
+            json!({"name": "Baz", "description": null, "price": 50.2, "tax": 10.5, "tags": []}),
+        ),
+        _ => None,
+    }
+}
+
+#[cookie_route(GET "/items/{item_id}", response_model = Item, response_model_exclude_unset)]
+async fn read_item(item_id: String) -> Result<Json<Value>, Error> {
+    items(&item_id).map(Json).ok_or_else(Error::not_found)
+}
+
+#[cookie_route(GET "/items/{item_id}/name", response_model = Item, response_model_include = ["name", "description"])]
+async fn read_item_name(item_id: String) -> Result<Json<Value>, Error> {
+    items(&item_id).map(Json).ok_or_else(Error::not_found)
+}
+
+#[cookie_route(GET "/items/{item_id}/public", response_model = Item, response_model_exclude = ["tax"])]
+async fn read_item_public(item_id: String) -> Result<Json<Value>, Error> {
+    items(&item_id).map(Json).ok_or_else(Error::not_found)
+}
+
+#[cookie_route(GET "/invalid-item/", response_model = Item)]
+async fn invalid_item() -> Json<Value> {
+    Json(json!({"name": "Oops", "secret": "do-not-leak"}))
+}
+
+/// A dependency that reads a cookie and sets one on the temporal response.
+struct Tracking {
+    id: String,
+    new: bool,
+}
+
+impl FromRequest for Tracking {
+    type Rejection = Error;
+
+    async fn from_request(request: &Request, response: &mut Response) -> Result<Self, Error> {
+        if let Some(id) = request.cookie("tracking_id") {
+            return Ok(Tracking { id: id.into_owned(), new: false });
+        }
+        let cookie = Cookie::build(("tracking_id", "visitor-1"))
+            .max_age(cookie_route::time::Duration::seconds(600))
+            .same_site(SameSite::Strict);
+        response.set_cookie(cookie.build())?;
+        Ok(Tracking { id: "visitor-1".to_owned(), new: true })
+    }
+}
+
+#[cookie_route(GET "/dep-cookie/")]
+async fn dep_cookie(tracking: Tracking, response: &mut Response) -> Result<Json<Value>, Error> {
+    response.set_cookie(Cookie::new("handler_cookie", "from-handler"))?;
+    Ok(Json(json!({ "tracking_id": tracking.id, "new_visitor": tracking.new })))
+}
+
+#[derive(Serialize)]
+struct ProfileIn {
+    username: String,
+    email: String,
+    full_name: Option<String>,
+    password: String,
+    is_admin: bool,
+}
+
+#[cookie_route(GET "/profiles/{user_id}", response_model = UserOut)]
+async fn profile(user_id: i64, response: &mut Response) -> Result<Json<ProfileIn>, Error> {
+    response.set_cookie(Cookie::new("last_user", user_id.to_string()))?;
+    response.set_status(StatusCode::ACCEPTED);
+    Ok(Json(ProfileIn {
+        username: format!("user{user_id}"),
+        email: format!("user{user_id}@example.com"),
+        full_name: None,
+        password: "secret".to_owned(),
+        is_admin: true,
+    }))
+}
+
+#[cookie_route(POST "/direct/", response_model = UserOut)]
+async fn direct(response: &mut Response) -> Result<Response, Error> {
+    response.set_cookie(Cookie::new("fakesession", "x"))?;
+    Ok(Json(json!({"message": "bypasses the model"})).into_response())
+}
+
+#[cookie_route(GET | HEAD "/multi/")]
+async fn multi(request: &Request) -> String {
+    request.method().to_string()
+}
+
+fn client() -> TestClient {
+    TestClient::new(App::declared())
+}
+
+#[tokio::test]
+async fn temporal_response_sets_a_cookie() {
+    let client = client();
+    let res = client.post("/cookie-and-object/").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>(), json!({"message": "Come to the dark side, we have cookies"}));
+    assert_eq!(client.cookie("fakesession").as_deref(), Some("fake-cookie-session-value"));
+}
+
+#[tokio::test]
+async fn optional_cookie() {
+    let client = client();
+    assert_eq!(client.get("/items-cookie/").send().await.json::<Value>(), json!({"ads_id": null}));
+    client.set_cookie("ads_id", "abc");
+    assert_eq!(client.get("/items-cookie/").send().await.json::<Value>(), json!({"ads_id": "abc"}));
+}
+
+#[tokio::test]
+async fn required_cookie_is_a_422_naming_it() {
+    let client = client();
+    let res = client.get("/required-cookie/").send().await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        res.json::<Value>(),
+        json!({"detail": [{"type": "missing", "loc": ["cookie", "__Host-sid"], "msg": "Field required", "input": null}]})
+    );
+    let res = client.get("/required-cookie/").cookie("__Host-sid", "x").send().await;
+    assert_eq!(res.json::<Value>()["detail"][0]["type"], "int_parsing");
+    let res = client.get("/required-cookie/").cookie("__Host-sid", "7").send().await;
+    assert_eq!(res.json::<Value>(), json!({"sid": 7}));
+}
+
+#[tokio::test]
+async fn path_and_query_parameters() {
+    let client = client();
+    let res = client.get("/users/42?q=hi").send().await;
+    assert_eq!(res.json::<Value>(), json!({"user_id": 42, "q": "hi", "limit": 10}));
+    let res = client.get("/users/abc?limit=x").send().await;
+    assert_eq!(res.status(), 422);
+    let body = res.json::<Value>();
+    assert_eq!(body["detail"].as_array().unwrap().len(), 2, "every error is listed: {body}");
+    assert_eq!(body["detail"][0]["loc"], json!(["path", "user_id"]));
+    assert_eq!(body["detail"][0]["type"], "int_parsing");
+    assert_eq!(body["detail"][1]["loc"], json!(["query", "limit"]));
+}
+
+#[tokio::test]
+async fn headers() {
+    let client = client();
+    let res =
+        client.get("/headers/").header("user-agent", "ua").header("x-token", "t").send().await;
+    assert_eq!(res.json::<Value>(), json!({"user_agent": "ua", "token": "t"}));
+    let res = client.get("/headers/").send().await;
+    assert_eq!(res.json::<Value>()["detail"][0]["loc"], json!(["header", "X-Token"]));
+}
+
+#[tokio::test]
+async fn response_model_drops_the_password() {
+    let client = client();
+    let body =
+        json!({"username": "john", "password": "secret", "email": "j@example.com", "extra": 1});
+    let res = client.post("/user/").json(&body).send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>(),
+        json!({"username": "john", "email": "j@example.com", "full_name": null})
+    );
+    let res =
+        client.post("/user/").json(&json!({"username": "john", "password": "p"})).send().await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>()["detail"][0]["loc"], json!(["body", "email"]));
+    let res =
+        client.post("/user/").header("content-type", "application/json").body("{").send().await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<Value>()["detail"][0]["type"], "json_invalid");
+}
+
+#[tokio::test]
+async fn form_bodies_and_default_status() {
+    let client = client();
+    let res = client.post("/form/").form(&[("user", "ann")]).send().await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.text(), "ann");
+}
+
+#[tokio::test]
+async fn fastapi_items_examples() {
+    let client = client();
+    let get = |p: &'static str| {
+        let client = &client;
+        async move { client.get(p).send().await.json::<Value>() }
+    };
+    assert_eq!(get("/items/foo").await, json!({"name": "Foo", "price": 50.2}));
+    assert_eq!(
+        get("/items/bar").await,
+        json!({"name": "Bar", "description": "The bartenders", "price": 62, "tax": 20.2})
+    );
+    assert_eq!(
+        get("/items/baz").await,
+        json!({"name": "Baz", "description": null, "price": 50.2, "tax": 10.5, "tags": []})
+    );
+    assert_eq!(
+        get("/items/bar/name").await,
+        json!({"name": "Bar", "description": "The bartenders"})
+    );
+    assert_eq!(
+        get("/items/foo/public").await,
+        json!({"name": "Foo", "description": null, "price": 50.2, "tags": []})
+    );
+    assert_eq!(client.get("/items/nope").send().await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_value_that_does_not_fit_is_a_500_without_the_value() {
+    let res = client().get("/invalid-item/").send().await;
+    assert_eq!(res.status(), 500);
+    assert!(!res.text().contains("do-not-leak") && !res.text().contains("Oops"), "{}", res.text());
+}
+
+#[tokio::test]
+async fn a_dependency_sets_cookies_on_the_temporal_response() {
+    let client = client();
+    let res = client.get("/dep-cookie/").send().await;
+    assert_eq!(res.json::<Value>(), json!({"tracking_id": "visitor-1", "new_visitor": true}));
+    let tracking = res.set_cookie("tracking_id").expect("the dependency's cookie");
+    assert_eq!(tracking.max_age(), Some(cookie_route::time::Duration::seconds(600)));
+    assert_eq!(tracking.same_site(), Some(SameSite::Strict));
+    assert!(res.set_cookie("handler_cookie").is_some());
+    let res = client.get("/dep-cookie/").send().await;
+    assert_eq!(res.json::<Value>(), json!({"tracking_id": "visitor-1", "new_visitor": false}));
+    assert!(res.set_cookie("tracking_id").is_none());
+}
+
+#[tokio::test]
+async fn temporal_response_merges_with_a_filtered_model() {
+    let client = client();
+    let res = client.get("/profiles/7").send().await;
+    assert_eq!(res.status(), 202);
+    assert_eq!(
+        res.json::<Value>(),
+        json!({"username": "user7", "email": "user7@example.com", "full_name": null})
+    );
+    assert_eq!(client.cookie("last_user").as_deref(), Some("7"));
+}
+
+#[tokio::test]
+async fn a_full_response_bypasses_the_model_but_keeps_cookies() {
+    let client = client();
+    let res = client.post("/direct/").send().await;
+    assert_eq!(res.json::<Value>(), json!({"message": "bypasses the model"}));
+    assert_eq!(client.cookie("fakesession").as_deref(), Some("x"));
+}
+
+#[tokio::test]
+async fn several_methods_and_405() {
+    let client = client();
+    assert_eq!(client.get("/multi/").send().await.text(), "GET");
+    let res = client.head("/multi/").send().await;
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().is_empty());
+    let res = client.delete("/multi/").send().await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.header("allow"), Some("GET, HEAD"));
+}

@@ -1,0 +1,98 @@
+//! What handler parameters are made from: dependencies ([`FromRequest`]) and bodies
+//! ([`FromBody`]).
+
+use std::future::Future;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::request::Request;
+use crate::response::{IntoResponse, Json, Response};
+
+/// A dependency: a handler parameter built from the request, which may also set cookies,
+/// headers or the status on the temporal response, as a FastAPI dependency that takes a
+/// `Response`. Failing with its `Rejection` answers the request with it, and the handler is
+/// not called.
+///
+/// ```
+/// use cookie_route::{Cookie, Error, FromRequest, Request, Response};
+///
+/// /// The visitor's tracking id, issued on the first visit.
+/// struct Tracking(String);
+///
+/// impl FromRequest for Tracking {
+///     type Rejection = Error;
+///
+///     async fn from_request(request: &Request, response: &mut Response) -> Result<Self, Error> {
+///         if let Some(id) = request.cookie("tracking_id") {
+///             return Ok(Tracking(id.into_owned()));
+///         }
+///         response.set_cookie(Cookie::new("tracking_id", "visitor-1"))?;
+///         Ok(Tracking("visitor-1".to_owned()))
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a handler parameter",
+    label = "not a cookie, query, header, body or path parameter, and not a dependency",
+    note = "mark the parameter `#[cookie]`, `#[query]`, `#[header]` or `#[body]`, name it like a \
+            `{{parameter}}` of the path, take `response: &mut Response` or `request: &Request`, \
+            or implement `FromRequest` for `{Self}` to make it a dependency"
+)]
+pub trait FromRequest: Sized + Send {
+    /// What answers the request when the dependency fails.
+    type Rejection: IntoResponse;
+
+    /// Builds the dependency.
+    fn from_request(
+        request: &Request,
+        response: &mut Response,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send;
+}
+
+/// A request body a handler can take with `#[body]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a request body",
+    label = "used as `#[body]` here",
+    note = "a `#[body]` parameter is `Json<T>`, `Form<T>` (with `T: Deserialize`), `String` or `Bytes`"
+)]
+pub trait FromBody: Sized + Send {
+    /// Reads the body.
+    fn from_body(request: &Request) -> impl Future<Output = Result<Self, Error>> + Send;
+}
+
+impl<T: DeserializeOwned + Send> FromBody for Json<T> {
+    async fn from_body(request: &Request) -> Result<Self, Error> {
+        request.json().await.map(Json)
+    }
+}
+
+/// A form body, `application/x-www-form-urlencoded`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromBody for Form<T> {
+    async fn from_body(request: &Request) -> Result<Self, Error> {
+        request.form().await.map(Form)
+    }
+}
+
+impl FromBody for Bytes {
+    async fn from_body(request: &Request) -> Result<Self, Error> {
+        request.bytes().await
+    }
+}
+
+impl FromBody for String {
+    async fn from_body(request: &Request) -> Result<Self, Error> {
+        request.text().await
+    }
+}
+
+impl<T> std::ops::Deref for Form<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
