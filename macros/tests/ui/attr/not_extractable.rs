@@ -1,0 +1,13 @@
+use cookie_route::prelude::*;
+
+struct Unknown;
+
+struct Opaque;
+
+#[cookie_route(GET "/a")]
+async fn a(thing: Unknown, #[cookie] c: Option<Opaque>) -> &'static str {
+    let _ = (thing, c);
+    "a"
+}
+
+fn main() {}

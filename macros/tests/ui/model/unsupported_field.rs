@@ -1,0 +1,10 @@
+use cookie_route::prelude::*;
+
+struct Opaque;
+
+#[derive(ResponseModel)]
+struct Model {
+    field: Opaque,
+}
+
+fn main() {}
