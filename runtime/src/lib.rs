@@ -34,10 +34,10 @@ pub use server::{Server, shutdown_signal};
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};
 
-#[doc = include_str!("docs/cookie_route.md")]
-pub use cookie_route_macros::cookie_route;
 #[doc = include_str!("docs/response_model.md")]
 pub use cookie_route_macros::ResponseModel;
+#[doc = include_str!("docs/cookie_route.md")]
+pub use cookie_route_macros::cookie_route;
 pub use model::ResponseModel;
 
 /// The cookie grammar's rules, as [`CookieError::rule`] names them.
