@@ -110,15 +110,52 @@ fn model(
     Ok(Value::Object(out))
 }
 
-fn shaped(value: Value, shape: Shape, options: &FilterOptions, path: &str) -> Result<Value, Failure> {
-    let wrong = |expected: &str, v: &Value| Err((path.to_owned(), format!("expected {expected}, found {}", kind(v))));
+fn shaped(
+    value: Value,
+    shape: Shape,
+    options: &FilterOptions,
+    path: &str,
+) -> Result<Value, Failure> {
+    let wrong = |expected: &str, v: &Value| {
+        Err((path.to_owned(), format!("expected {expected}, found {}", kind(v))))
+    };
     match shape {
         Shape::Any => Ok(value),
-        Shape::Str => if value.is_string() { Ok(value) } else { wrong("a string", &value) },
-        Shape::Int => if value.is_i64() || value.is_u64() { Ok(value) } else { wrong("an integer", &value) },
-        Shape::Float => if value.is_number() { Ok(value) } else { wrong("a number", &value) },
-        Shape::Bool => if value.is_boolean() { Ok(value) } else { wrong("a boolean", &value) },
-        Shape::Nullable(inner) => if value.is_null() { Ok(value) } else { shaped(value, inner(), options, path) },
+        Shape::Str => {
+            if value.is_string() {
+                Ok(value)
+            } else {
+                wrong("a string", &value)
+            }
+        }
+        Shape::Int => {
+            if value.is_i64() || value.is_u64() {
+                Ok(value)
+            } else {
+                wrong("an integer", &value)
+            }
+        }
+        Shape::Float => {
+            if value.is_number() {
+                Ok(value)
+            } else {
+                wrong("a number", &value)
+            }
+        }
+        Shape::Bool => {
+            if value.is_boolean() {
+                Ok(value)
+            } else {
+                wrong("a boolean", &value)
+            }
+        }
+        Shape::Nullable(inner) => {
+            if value.is_null() {
+                Ok(value)
+            } else {
+                shaped(value, inner(), options, path)
+            }
+        }
         Shape::List(inner) => match value {
             Value::Array(items) => items
                 .into_iter()
