@@ -27,6 +27,12 @@ impl Ctxt {
         self.push(syn::Error::new(span, message));
     }
 
+    /// Records an error at a declaration's origin: in Rust at its span, in a file with
+    /// `file:line:col` and the line, on the literal that named the file.
+    pub(crate) fn error_at(&self, origin: &crate::model::Origin, message: impl std::fmt::Display) {
+        self.push(syn::Error::new(origin.span(), origin.message(&message.to_string())));
+    }
+
     /// All errors, combined, or `Ok` when there were none.
     pub(crate) fn check(self) -> Result<(), syn::Error> {
         let errors = self.errors.borrow_mut().take().unwrap_or_default();

@@ -55,6 +55,39 @@ pub fn cookie_route(args: TokenStream, item: TokenStream) -> TokenStream {
     expanded.into()
 }
 
+/// Reads `routes.toml` at compile time; see `cookie_route::routes`.
+#[proc_macro]
+pub fn routes(input: TokenStream) -> TokenStream {
+    let lit = match syn::parse::<syn::LitStr>(input) {
+        Ok(l) => l,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let expanded = match routes_from_file(&lit) {
+        Ok(tokens) => tokens,
+        Err(e) => e.to_compile_error(),
+    };
+    debug_print("routes!", &expanded);
+    expanded.into()
+}
+
+fn routes_from_file(lit: &syn::LitStr) -> Result<proc_macro2::TokenStream, syn::Error> {
+    let relative = lit.value();
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).ok_or_else(|| {
+            syn::Error::new(lit.span(), "CARGO_MANIFEST_DIR is not set: build with cargo")
+        })?;
+    let path = parse::toml::resolve(&relative, &manifest_dir)
+        .map_err(|m| syn::Error::new(lit.span(), m))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| syn::Error::new(lit.span(), format!("cannot read `{relative}`: {e}")))?;
+    let file = std::rc::Rc::new(model::SourceFile { name: relative, text, span: lit.span() });
+    let cx = ctxt::Ctxt::new();
+    let decls = parse::toml::parse(&cx, &file);
+    validate::routes(&cx, &decls.routes);
+    cx.check()?;
+    Ok(expand::app::routes(&decls, &path.to_string_lossy()))
+}
+
 /// Derives `ResponseModel`; see `cookie_route::ResponseModel`.
 #[proc_macro_derive(ResponseModel, attributes(model))]
 pub fn derive_response_model(input: TokenStream) -> TokenStream {

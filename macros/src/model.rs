@@ -3,20 +3,82 @@
 //! `parse::attr` builds it from `#[cookie_route(...)]` on a function, `parse::toml` from a
 //! `[[route]]` of `routes.toml`. Validation and expansion only ever see this model.
 
+use std::ops::Range;
+use std::rc::Rc;
+
 use proc_macro2::Span;
+
+/// A declarations file: its name as errors show it, its text, and the literal that named it.
+pub(crate) struct SourceFile {
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) span: Span,
+}
+
+impl SourceFile {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, self.text[line_start..offset].chars().count() + 1)
+    }
+
+    /// `routes.toml:LINE:COL: message`, then the line with `^` under the range.
+    pub(crate) fn describe(&self, range: &Range<usize>, message: &str) -> String {
+        let (line, col) = self.line_col(range.start);
+        let text = self.text.lines().nth(line - 1).unwrap_or("");
+        let width = self
+            .text
+            .get(range.clone())
+            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
+        let width = width.min(text.chars().count().saturating_sub(col - 1).max(1));
+        let gutter = line.to_string().len();
+        format!(
+            "{message}\n{pad}--> {name}:{line}:{col}\n{pad} |\n{line} | {text}\n{pad} | {marks}{carets}",
+            pad = " ".repeat(gutter),
+            name = self.name,
+            marks = " ".repeat(col - 1),
+            carets = "^".repeat(width),
+        )
+    }
+}
 
 /// Where a declaration came from, for errors.
 #[derive(Clone)]
 pub(crate) enum Origin {
     /// A span in Rust source.
     Span(Span),
+    /// A byte range of a declarations file.
+    File { file: Rc<SourceFile>, range: Range<usize> },
 }
 
 impl Origin {
-    /// The span to put an error on.
+    /// The span to put an error on: the Rust tokens, or the literal naming the file.
     pub(crate) fn span(&self) -> Span {
         match self {
             Self::Span(s) => *s,
+            Self::File { file, .. } => file.span,
+        }
+    }
+
+    /// The message as it is shown at this origin: in a file, with its place and line.
+    pub(crate) fn message(&self, message: &str) -> String {
+        match self {
+            Self::Span(_) => message.to_owned(),
+            Self::File { file, range } => file.describe(range, message),
+        }
+    }
+
+    /// `file:line:col` for a file, `None` for Rust source (where `line!()` says it).
+    pub(crate) fn location(&self) -> Option<String> {
+        match self {
+            Self::Span(_) => None,
+            Self::File { file, range } => {
+                let (line, col) = file.line_col(range.start);
+                Some(format!("{}:{line}:{col}", file.name))
+            }
         }
     }
 }
@@ -36,6 +98,44 @@ impl<T> Spanned<T> {
 
 /// The HTTP methods a route may declare.
 pub(crate) const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Everything one `routes.toml` declares.
+pub(crate) struct Declarations {
+    pub(crate) cookies: Vec<CookieDecl>,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) limits: Vec<Limit>,
+}
+
+/// `[app.limits]`: a `Limits` setter and its value.
+pub(crate) struct Limit {
+    pub(crate) setter: &'static str,
+    pub(crate) value: LimitValue,
+}
+
+pub(crate) enum LimitValue {
+    Count(u64),
+    Seconds(u64),
+}
+
+/// `[cookies.<id>]`: a cookie declared once, with its attributes.
+pub(crate) struct CookieDecl {
+    /// The id: a Rust identifier, the name of the generated module.
+    pub(crate) id: Spanned<String>,
+    /// The name on the wire.
+    pub(crate) name: Spanned<String>,
+    /// The value's Rust type.
+    pub(crate) ty: syn::Type,
+    pub(crate) max_age: Option<i64>,
+    /// `Expires` as seconds since the Unix epoch.
+    pub(crate) expires: Option<i64>,
+    pub(crate) path: Option<String>,
+    pub(crate) domain: Option<String>,
+    pub(crate) secure: Option<bool>,
+    pub(crate) http_only: Option<bool>,
+    /// `Strict`, `Lax` or `None`.
+    pub(crate) same_site: Option<String>,
+    pub(crate) partitioned: Option<bool>,
+}
 
 /// A declared route.
 pub(crate) struct Route {

@@ -3,12 +3,42 @@
 use crate::ctxt::Ctxt;
 use crate::model::Route;
 
+/// Checks the routes of one file against each other: no two may match the same requests,
+/// and names are unique.
+pub(crate) fn routes(cx: &Ctxt, routes: &[Route]) {
+    for (i, a) in routes.iter().enumerate() {
+        route(cx, a);
+        for b in &routes[..i] {
+            if a.name == b.name {
+                let at = b.origin.location().unwrap_or_default();
+                cx.error_at(
+                    &a.origin,
+                    format!("a route named `{}` is already declared at {at}", a.name),
+                );
+            }
+            let shared = a.methods.iter().find(|m| b.methods.iter().any(|n| n.value == m.value));
+            if let Some(method) = shared
+                && a.path.value.conflicts_with(&b.path.value)
+            {
+                let at = b.origin.location().unwrap_or_default();
+                cx.error_at(
+                    &a.path.origin,
+                    format!(
+                        "`{} {}` matches the same requests as `{} {}` declared at {at}",
+                        method.value, a.path.value, method.value, b.path.value
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Checks one route on its own.
 pub(crate) fn route(cx: &Ctxt, route: &Route) {
     if let Some(include) = &route.filter.include {
         for (i, field) in include.iter().enumerate() {
             if include[..i].iter().any(|f| f.value == field.value) {
-                cx.error(field.origin.span(), format!("`{}` is listed twice", field.value));
+                cx.error_at(&field.origin, format!("`{}` is listed twice", field.value));
             }
         }
     }
@@ -19,10 +49,7 @@ pub(crate) fn route(cx: &Ctxt, route: &Route) {
             .as_ref()
             .is_some_and(|inc| inc.iter().any(|f| f.value == field.value));
         if included {
-            cx.error(
-                field.origin.span(),
-                format!("`{}` is both included and excluded", field.value),
-            );
+            cx.error_at(&field.origin, format!("`{}` is both included and excluded", field.value));
         }
     }
 }

@@ -19,8 +19,27 @@ fn ui() {
          review the diff, and update RECORDED_WITH",
         version.trim()
     );
+    copy_toml_fixtures();
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
     t.compile_fail("tests/ui/attr/*.rs");
     t.compile_fail("tests/ui/model/*.rs");
+    t.compile_fail("tests/ui/toml/*.rs");
+}
+
+/// trybuild builds the cases in its own crate under the target directory, which is what
+/// `CARGO_MANIFEST_DIR` names there: put the TOML fixtures where `routes!` will look.
+fn copy_toml_fixtures() {
+    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target dir");
+    let project = target.join("tests/trybuild/cookie-route-macros");
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/toml");
+    let to = project.join("tests/ui/toml");
+    std::fs::create_dir_all(&to).expect("creates the fixture folder");
+    for entry in std::fs::read_dir(&from).expect("reads tests/ui/toml") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, to.join(path.file_name().expect("a name")))
+                .expect("copies a fixture");
+        }
+    }
 }

@@ -17,7 +17,7 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 
 use crate::error::{BoxError, Error};
-use crate::handler::{BoxFuture, BoxHandler, CatchUnwind, Handler};
+use crate::handler::{BoxFuture, BoxHandler, CatchUnwind, FnHandler, Handler};
 use crate::limits::Limits;
 use crate::request::{BodyLimits, Request, RequestBody};
 use crate::response::{Body, IntoResponse, Response};
@@ -163,15 +163,6 @@ impl App {
             read_timeout: self.limits.body_read_timeout,
         };
         Ok(AppService { inner: Arc::new(Inner { router, limits: self.limits, body_limits }) })
-    }
-}
-
-/// A generated handler: already boxes its future.
-struct FnHandler(fn(Request) -> BoxFuture<Response>);
-
-impl Handler for FnHandler {
-    fn call(&self, request: Request) -> BoxFuture<Response> {
-        (self.0)(request)
     }
 }
 

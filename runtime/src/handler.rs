@@ -37,6 +37,15 @@ where
 
 pub(crate) type BoxHandler = Box<dyn Handler>;
 
+/// A generated handler: a function that already boxes its future.
+pub(crate) struct FnHandler(pub(crate) fn(Request) -> BoxFuture<Response>);
+
+impl Handler for FnHandler {
+    fn call(&self, request: Request) -> BoxFuture<Response> {
+        (self.0)(request)
+    }
+}
+
 pin_project_lite::pin_project! {
     /// Polls a future, turning a panic into `Err` so that one handler cannot take the
     /// connection, let alone the server, down with it.

@@ -38,6 +38,8 @@ pub use test_client::{TestClient, TestRequest, TestResponse};
 pub use cookie_route_macros::ResponseModel;
 #[doc = include_str!("docs/cookie_route.md")]
 pub use cookie_route_macros::cookie_route;
+#[doc = include_str!("docs/routes.md")]
+pub use cookie_route_macros::routes;
 pub use model::ResponseModel;
 
 /// The cookie grammar's rules, as [`CookieError::rule`] names them.

@@ -12,14 +12,19 @@ use std::str::FromStr;
 
 pub use inventory;
 
+pub use crate::app::App;
+pub use crate::error::CookieError;
 pub use crate::error::{Error, ErrorDetail, Loc};
 pub use crate::extract::{FromBody, FromRequest};
 pub use crate::handler::BoxFuture;
+pub use crate::limits::Limits;
 pub use crate::model::{FieldSchema, FieldShape, FilterOptions, ModelSchema, ResponseModel, Shape};
 pub use crate::request::Request;
 pub use crate::response::{IntoResponse, Json, Response};
-pub use http::StatusCode;
+pub use cookie::Cookie;
+pub use http::{Method, StatusCode};
 pub use serde_json::Value as JsonValue;
+pub use std::time::Duration;
 
 use crate::convert;
 use crate::model::filter_to_vec;
@@ -44,6 +49,75 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
 pub trait ValueType: FromStr<Err: Display> + 'static {}
 
 impl<T> ValueType for T where T: FromStr<Err: Display> + 'static {}
+
+/// A generated handler function as a [`Handler`](crate::Handler).
+pub fn handler(f: fn(Request) -> BoxFuture<Response>) -> impl crate::Handler {
+    crate::handler::FnHandler(f)
+}
+
+/// The attributes of a cookie declared in `routes.toml`.
+#[derive(Debug)]
+pub struct CookieAttributes {
+    pub max_age: Option<i64>,
+    /// Seconds since the Unix epoch.
+    pub expires: Option<i64>,
+    pub path: Option<&'static str>,
+    pub domain: Option<&'static str>,
+    pub secure: Option<bool>,
+    pub http_only: Option<bool>,
+    /// `Strict`, `Lax` or `None`.
+    pub same_site: Option<&'static str>,
+    pub partitioned: Option<bool>,
+}
+
+fn apply(mut cookie: Cookie<'static>, attributes: &CookieAttributes) -> Cookie<'static> {
+    if let Some(path) = attributes.path {
+        cookie.set_path(path);
+    }
+    if let Some(domain) = attributes.domain {
+        cookie.set_domain(domain);
+    }
+    if let Some(secure) = attributes.secure {
+        cookie.set_secure(secure);
+    }
+    if let Some(http_only) = attributes.http_only {
+        cookie.set_http_only(http_only);
+    }
+    if let Some(same_site) = attributes.same_site {
+        cookie.set_same_site(match same_site {
+            "Strict" => cookie::SameSite::Strict,
+            "None" => cookie::SameSite::None,
+            _ => cookie::SameSite::Lax,
+        });
+    }
+    if let Some(partitioned) = attributes.partitioned {
+        cookie.set_partitioned(partitioned);
+    }
+    cookie
+}
+
+/// A declared cookie holding `value`.
+pub fn declared_cookie<T: Display + ?Sized>(
+    name: &'static str,
+    value: &T,
+    attributes: &CookieAttributes,
+) -> Cookie<'static> {
+    let mut cookie = apply(Cookie::new(name, value.to_string()), attributes);
+    if let Some(age) = attributes.max_age {
+        cookie.set_max_age(time::Duration::seconds(age));
+    }
+    if let Some(at) =
+        attributes.expires.and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+    {
+        cookie.set_expires(at);
+    }
+    cookie
+}
+
+/// What removes a declared cookie: its name, `Path` and `Domain`.
+pub fn declared_removal(name: &'static str, attributes: &CookieAttributes) -> Cookie<'static> {
+    apply(Cookie::new(name, ""), attributes)
+}
 
 /// A route declared with `#[cookie_route]`, collected across the program.
 #[derive(Debug)]

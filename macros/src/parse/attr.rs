@@ -217,7 +217,7 @@ fn options(cx: &Ctxt, options: Vec<(Ident, Option<OptionValue>)>, route: &mut Ro
         || route.filter.exclude_none
         || route.filter.exclude_defaults;
     if filtering && route.response_model.is_none() {
-        cx.error(route.origin.span(), "`response_model_*` options need a `response_model = Type`");
+        cx.error_at(&route.origin, "`response_model_*` options need a `response_model = Type`");
     }
 }
 

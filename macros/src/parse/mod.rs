@@ -2,3 +2,4 @@
 
 pub(crate) mod attr;
 pub(crate) mod derive;
+pub(crate) mod toml;

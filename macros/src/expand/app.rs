@@ -1,0 +1,132 @@
+//! `routes!("routes.toml")`: the file's cookies as typed modules, and `app()`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::paths;
+use crate::model::{CookieDecl, Declarations, LimitValue};
+
+/// The whole expansion for a declarations file at `path` (absolute, for `include_bytes!`).
+pub(crate) fn routes(decls: &Declarations, path: &str) -> TokenStream {
+    let cookies = decls.cookies.iter().map(cookie_module);
+    let app = app_fn(decls);
+    quote! {
+        // Editing the file rebuilds the crate.
+        const _: &[u8] = ::core::include_bytes!(#path);
+
+        /// The cookies declared in the routes file: read, set and delete each with its
+        /// declared type and attributes.
+        #[allow(dead_code)] // a declared cookie need not be used by every build
+        pub mod cookies {
+            #(#cookies)*
+        }
+
+        #app
+    }
+}
+
+fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    let some = paths::some();
+    let none = paths::none();
+    match value {
+        Some(v) => quote!(#some(#v)),
+        None => quote!(#none),
+    }
+}
+
+fn cookie_module(c: &CookieDecl) -> TokenStream {
+    let private = paths::private();
+    let module = format_ident!("{}", c.id.value);
+    let name = &c.name.value;
+    let ty = &c.ty;
+    let max_age = opt(c.max_age);
+    let expires = opt(c.expires);
+    let path = opt(c.path.as_deref());
+    let domain = opt(c.domain.as_deref());
+    let secure = opt(c.secure);
+    let http_only = opt(c.http_only);
+    let same_site = opt(c.same_site.as_deref());
+    let partitioned = opt(c.partitioned);
+    let doc =
+        format!("The `{name}` cookie, of type `{}`.", quote!(#ty).to_string().replace(' ', ""));
+    quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #[allow(unused_imports)] // the declared type may name items of the routes! module
+            use super::super::*;
+
+            /// The cookie's name on the wire.
+            pub const NAME: &str = #name;
+
+            const ATTRIBUTES: #private::CookieAttributes = #private::CookieAttributes {
+                max_age: #max_age,
+                expires: #expires,
+                path: #path,
+                domain: #domain,
+                secure: #secure,
+                http_only: #http_only,
+                same_site: #same_site,
+                partitioned: #partitioned,
+            };
+
+            /// The cookie holding `value`, with its declared attributes.
+            pub fn cookie(value: &#ty) -> #private::Cookie<'static> {
+                #private::declared_cookie(NAME, value, &ATTRIBUTES)
+            }
+
+            /// Sets the cookie on `response`.
+            pub fn set(response: &mut #private::Response, value: &#ty) -> #private::Result<(), #private::CookieError> {
+                response.set_cookie(cookie(value))
+            }
+
+            /// Reads the cookie: `None` when absent, a 422 when it is not a `
+            pub fn get(request: &#private::Request) -> #private::Result<#private::Option<#ty>, #private::Error> {
+                request.cookie_as::<#ty>(NAME)
+            }
+
+            /// Removes the cookie from the client, with its declared `Path` and `Domain`.
+            pub fn delete(response: &mut #private::Response) -> #private::Result<(), #private::CookieError> {
+                response.remove_cookie(#private::declared_removal(NAME, &ATTRIBUTES))
+            }
+        }
+    }
+}
+
+fn app_fn(decls: &Declarations) -> TokenStream {
+    let private = paths::private();
+    let mut handlers = Vec::new();
+    let mut routes = Vec::new();
+    for (i, route) in decls.routes.iter().enumerate() {
+        let name = format_ident!("__cookie_route_route{}", i);
+        let return_span = Span::call_site();
+        handlers.push(super::route::handler_fn(route, &name, return_span));
+        let path = route.path.value.as_str();
+        let location = route.origin.location().unwrap_or_default();
+        for method in &route.methods {
+            let method = format_ident!("{}", method.value);
+            routes.push(quote! {
+                .route_at(#private::Method::#method, #path, #private::handler(#name), #location)
+            });
+        }
+    }
+    let limits = decls.limits.iter().map(|l| {
+        let setter = format_ident!("{}", l.setter);
+        match l.value {
+            LimitValue::Count(n) => {
+                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                quote!(.#setter(#n))
+            }
+            LimitValue::Seconds(s) => quote!(.#setter(#private::Duration::from_secs(#s))),
+        }
+    });
+    quote! {
+        /// The app declared in the routes file, together with every `#[cookie_route]` of
+        /// the program.
+        pub fn app() -> #private::App {
+            #(#handlers)*
+            #private::App::declared()
+                #(#routes)*
+                .limits(#private::Limits::default() #(#limits)*)
+        }
+    }
+}

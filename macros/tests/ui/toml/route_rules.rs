@@ -1,0 +1,3 @@
+cookie_route::routes!("tests/ui/toml/route_rules.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+cookie_route::routes!("tests/ui/toml/unknown_keys.toml");
+
+fn main() {}
