@@ -12,6 +12,9 @@ mod model;
 mod parse;
 mod validate;
 
+#[cfg(test)]
+mod tests;
+
 use proc_macro::TokenStream;
 use quote::quote;
 

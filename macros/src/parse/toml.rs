@@ -732,3 +732,117 @@ fn find_cookie<'c>(
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> (Declarations, Vec<String>) {
+        let file = Rc::new(SourceFile {
+            name: "routes.toml".to_owned(),
+            text: text.to_owned(),
+            span: proc_macro2::Span::call_site(),
+        });
+        let cx = Ctxt::new();
+        let decls = parse(&cx, &file);
+        crate::validate::routes(&cx, &decls.routes);
+        let errors = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (decls, errors)
+    }
+
+    #[test]
+    fn reads_cookies_routes_and_limits() {
+        let (decls, errors) = parse_text(
+            r#"
+[app.cookie_defaults]
+secure = true
+[app.limits]
+max_body_bytes = 1024
+idle_timeout = "1m"
+
+[cookies.session]
+name = "__Host-session"
+max_age = "1h"
+
+[[route]]
+methods = ["GET", "HEAD"]
+path = "/items/{item_id}"
+handler = "handlers::read_item"
+params = { item_id = "u32" }
+query = { q = "Option<String>" }
+cookies = ["session"]
+response = true
+"#,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let cookie = &decls.cookies[0];
+        assert_eq!(cookie.name.value, "__Host-session");
+        assert_eq!((cookie.max_age, cookie.secure), (Some(3600), Some(true)));
+        assert_eq!(decls.limits.len(), 2);
+        let route = &decls.routes[0];
+        assert_eq!(
+            route.methods.iter().map(|m| m.value.as_str()).collect::<Vec<_>>(),
+            ["GET", "HEAD"]
+        );
+        let kinds: Vec<&str> = route
+            .params
+            .iter()
+            .map(|p| match &p.kind {
+                ParamKind::Path { .. } => "path",
+                ParamKind::Value { source, .. } => source.as_str(),
+                ParamKind::Temporal => "response",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["path", "query", "cookie", "response"]);
+        assert_eq!(route.name, "read_item");
+    }
+
+    #[test]
+    fn collects_every_error_with_its_line_and_column() {
+        let (_, errors) = parse_text(
+            "[cookies.a]\nsame_site = \"None\"\n\n[[route]]\nmethod = \"FETCH\"\npath = \"/x\"\nhandler = \"h\"\nbogus = 1\n",
+        );
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(
+            errors[0].contains("routes.toml:2:13")
+                && errors[0].contains("`SameSite=None` requires `Secure`")
+        );
+        assert!(
+            errors[1].contains("routes.toml:8:1")
+                && errors[1].contains("unknown route key `bogus`")
+        );
+        assert!(
+            errors[2].contains("routes.toml:5:10") && errors[2].contains("unknown method `FETCH`")
+        );
+    }
+
+    #[test]
+    fn points_inside_path_patterns() {
+        let (_, errors) =
+            parse_text("[[route]]\nmethod = \"GET\"\npath = \"/a/{id\"\nhandler = \"h\"\n");
+        assert!(errors[0].contains("routes.toml:3:12"), "{errors:?}");
+    }
+
+    #[test]
+    fn refuses_escaping_paths() {
+        let dir = Path::new("/crate");
+        assert!(resolve("routes.toml", dir).is_ok());
+        assert!(resolve("/etc/routes.toml", dir).is_err());
+        assert!(resolve("../routes.toml", dir).is_err());
+        assert!(resolve("a/../../routes.toml", dir).is_err());
+    }
+
+    #[test]
+    fn converts_dates() {
+        let d: toml_datetime::Datetime = "1970-01-02T00:00:01Z".parse().unwrap();
+        assert_eq!(unix_seconds(&d), Some(86_401));
+        let d: toml_datetime::Datetime = "2030-01-01T00:00:00+01:00".parse().unwrap();
+        assert_eq!(unix_seconds(&d), Some(1_893_452_400));
+        let d: toml_datetime::Datetime = "2030-01-01T00:00:00".parse().unwrap();
+        assert_eq!(unix_seconds(&d), None);
+    }
+}

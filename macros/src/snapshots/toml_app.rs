@@ -1,0 +1,101 @@
+const _: &[u8] = ::core::include_bytes!("/crate/routes.toml");
+/// The cookies declared in the routes file: read, set and delete each with its
+/// declared type and attributes.
+#[allow(dead_code)]
+pub mod cookies {
+    ///The `username` cookie, of type `::std::string::String`.
+    pub mod username {
+        #[allow(unused_imports)]
+        use super::super::*;
+        /// The cookie's name on the wire.
+        pub const NAME: &str = "username";
+        const ATTRIBUTES: ::cookie_route::__private::CookieAttributes = ::cookie_route::__private::CookieAttributes {
+            max_age: ::cookie_route::__private::Some(3600i64),
+            expires: ::cookie_route::__private::None,
+            path: ::cookie_route::__private::None,
+            domain: ::cookie_route::__private::None,
+            secure: ::cookie_route::__private::None,
+            http_only: ::cookie_route::__private::None,
+            same_site: ::cookie_route::__private::Some("Strict"),
+            partitioned: ::cookie_route::__private::None,
+        };
+        /// The cookie holding `value`, with its declared attributes.
+        pub fn cookie(
+            value: &::std::string::String,
+        ) -> ::cookie_route::__private::Cookie<'static> {
+            ::cookie_route::__private::declared_cookie(NAME, value, &ATTRIBUTES)
+        }
+        /// Sets the cookie on `response`.
+        pub fn set(
+            response: &mut ::cookie_route::__private::Response,
+            value: &::std::string::String,
+        ) -> ::cookie_route::__private::Result<
+            (),
+            ::cookie_route::__private::CookieError,
+        > {
+            response.set_cookie(cookie(value))
+        }
+        /// Reads the cookie: `None` when absent, a 422 when it is not a `
+        pub fn get(
+            request: &::cookie_route::__private::Request,
+        ) -> ::cookie_route::__private::Result<
+            ::cookie_route::__private::Option<::std::string::String>,
+            ::cookie_route::__private::Error,
+        > {
+            request.cookie_as::<::std::string::String>(NAME)
+        }
+        /// Removes the cookie from the client, with its declared `Path` and `Domain`.
+        pub fn delete(
+            response: &mut ::cookie_route::__private::Response,
+        ) -> ::cookie_route::__private::Result<
+            (),
+            ::cookie_route::__private::CookieError,
+        > {
+            response
+                .remove_cookie(
+                    ::cookie_route::__private::declared_removal(NAME, &ATTRIBUTES),
+                )
+        }
+    }
+}
+/// The app declared in the routes file, together with every `#[cookie_route]` of
+/// the program.
+pub fn app() -> ::cookie_route::__private::App {
+    fn __cookie_route_route0(
+        __req: ::cookie_route::__private::Request,
+    ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
+        ::cookie_route::__private::Box::pin(async move {
+            let mut __response = ::cookie_route::__private::Response::new();
+            let mut __errors = ::cookie_route::__private::Errors::new();
+            let __cookie_route_arg1 = __errors
+                .take(
+                    ::cookie_route::__private::cookie::<
+                        ::std::string::String,
+                    >(&__req, "username"),
+                );
+            if let ::cookie_route::__private::Some(rejection) = __errors.into_response()
+            {
+                return rejection;
+            }
+            let (::cookie_route::__private::Some(__cookie_route_arg1),) = (
+                __cookie_route_arg1,
+            ) else {
+                return ::cookie_route::__private::Response::internal_server_error();
+            };
+            let __value = handlers::get_cookie(__cookie_route_arg1).await;
+            ::cookie_route::__private::finish(
+                __response,
+                __value,
+                ::cookie_route::__private::None,
+            )
+        })
+    }
+    ::cookie_route::__private::App::declared()
+        .route_at(
+            ::cookie_route::__private::Method::GET,
+            "/getcookie",
+            ::cookie_route::__private::handler(__cookie_route_route0),
+            "routes.toml:6:1",
+        )
+        .limits(::cookie_route::__private::Limits::default())
+}

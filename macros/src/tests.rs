@@ -1,0 +1,92 @@
+//! Expansion snapshots: what the macros generate for small inputs, pretty-printed and
+//! compared with `src/snapshots/*.rs`. Run with `UPDATE_SNAPSHOTS=1` to rewrite them, then
+//! read the diff.
+
+use std::rc::Rc;
+
+use quote::quote;
+
+use crate::ctxt::Ctxt;
+use crate::model::SourceFile;
+
+fn check(name: &str, tokens: proc_macro2::TokenStream) {
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses as a file");
+    let pretty = prettyplease::unparse(&file);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/snapshots")
+        .join(format!("{name}.rs"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &pretty).expect("writes the snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == pretty,
+        "the expansion of `{name}` changed; run with UPDATE_SNAPSHOTS=1 and review the diff.\n{pretty}"
+    );
+}
+
+#[test]
+fn attribute_route() {
+    let cx = Ctxt::new();
+    let item: syn::ItemFn = syn::parse_quote! {
+        async fn read_item(item_id: u32, #[cookie] ads_id: Option<String>, response: &mut Response) -> Json<Item> {
+            todo()
+        }
+    };
+    let (route, _) = crate::parse::attr::route(
+        &cx,
+        quote!(GET "/items/{item_id}", response_model = Item, response_model_exclude_unset),
+        item,
+    );
+    cx.check().expect("a valid declaration");
+    let route = route.expect("a route");
+    let name = syn::Ident::new("__cookie_route_handler", proc_macro2::Span::call_site());
+    let mut tokens =
+        crate::expand::route::handler_fn(&route, &name, proc_macro2::Span::call_site());
+    tokens.extend(crate::expand::route::register(&route, &name));
+    check("attribute_route", tokens);
+}
+
+#[test]
+fn toml_app() {
+    let text = r#"
+[cookies.username]
+max_age = "1h"
+same_site = "Strict"
+
+[[route]]
+method = "GET"
+path = "/getcookie"
+handler = "handlers::get_cookie"
+cookies = ["username"]
+"#;
+    let file = Rc::new(SourceFile {
+        name: "routes.toml".to_owned(),
+        text: text.to_owned(),
+        span: proc_macro2::Span::call_site(),
+    });
+    let cx = Ctxt::new();
+    let decls = crate::parse::toml::parse(&cx, &file);
+    cx.check().expect("a valid file");
+    check("toml_app", crate::expand::app::routes(&decls, "/crate/routes.toml"));
+}
+
+#[test]
+fn response_model() {
+    let cx = Ctxt::new();
+    let input: syn::DeriveInput = syn::parse_quote! {
+        #[serde(rename_all = "camelCase")]
+        struct UserOut {
+            user_name: String,
+            full_name: Option<String>,
+            #[serde(default)]
+            tags: Vec<String>,
+            #[serde(skip)]
+            secret: String,
+        }
+    };
+    let model = crate::parse::derive::model(&cx, &input);
+    cx.check().expect("a valid model");
+    check("response_model", crate::expand::model::response_model(&model.expect("a model")));
+}
