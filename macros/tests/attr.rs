@@ -185,3 +185,87 @@ async fn multi(request: &Request) -> String {
 }
 
 suite::tests!(App::declared());
+
+mod nested_models {
+    use cookie_route::TestClient;
+    use cookie_route::prelude::*;
+    use serde_json::{Value, json};
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize, ResponseModel)]
+    struct Image {
+        url: String,
+        #[serde(rename = "imageName")]
+        name: String,
+    }
+
+    #[derive(Serialize, ResponseModel)]
+    #[serde(rename_all = "camelCase")]
+    struct Product {
+        product_name: String,
+        images: Vec<Image>,
+        main_image: Option<Image>,
+        scores: BTreeMap<String, f64>,
+        #[serde(skip)]
+        internal: String,
+        #[model(any)]
+        extra: Value,
+    }
+
+    #[cookie_route(GET "/nested/", response_model = Product)]
+    async fn nested() -> Json<Value> {
+        Json(json!({
+            "productName": "Lamp",
+            "secret": "dropped",
+            "images": [
+                {"url": "a.png", "imageName": "A", "exif": {"iso": 100}},
+                {"url": "b.png", "imageName": "B"}
+            ],
+            "mainImage": null,
+            "scores": {"x": 1.5, "y": 2},
+            "internal": "never listed",
+            "extra": {"anything": [1, 2, 3]}
+        }))
+    }
+
+    #[cookie_route(GET "/nested-bad/", response_model = Product)]
+    async fn nested_bad() -> Json<Value> {
+        Json(json!({
+            "productName": "Lamp",
+            "images": [{"url": "a.png"}],
+            "mainImage": null,
+            "scores": {},
+            "extra": null
+        }))
+    }
+
+    #[tokio::test]
+    async fn nested_models_are_filtered_at_every_depth() {
+        let client = TestClient::new(App::declared());
+        let res = client.get("/nested/").send().await;
+        assert_eq!(
+            res.json::<Value>(),
+            json!({
+                "productName": "Lamp",
+                "images": [{"url": "a.png", "imageName": "A"}, {"url": "b.png", "imageName": "B"}],
+                "mainImage": null,
+                "scores": {"x": 1.5, "y": 2},
+                "extra": {"anything": [1, 2, 3]}
+            })
+        );
+        let res = client.get("/nested-bad/").send().await;
+        assert_eq!(res.status(), 500, "a nested required field is missing");
+    }
+}
+
+/// Two declarations that match the same requests make the app fail to build, naming both.
+#[test]
+fn conflicting_routes_are_refused_with_both_locations() {
+    async fn a(_: Request) -> &'static str {
+        "a"
+    }
+    let error = App::new().get("/x/{a}", a).get("/x/{b}", a).build().expect_err("a conflict");
+    let message = error.to_string();
+    assert!(message.contains("`GET /x/{a}`") && message.contains("`GET /x/{b}`"), "{message}");
+    assert_eq!(message.matches("macros/tests/attr.rs:").count(), 2, "{message}");
+}
