@@ -207,6 +207,7 @@ mod nested_models {
         main_image: Option<Image>,
         scores: BTreeMap<String, f64>,
         #[serde(skip)]
+        #[allow(dead_code)] // never serialized: the point is that the model leaves it out
         internal: String,
         #[model(any)]
         extra: Value,

@@ -7,6 +7,7 @@ mod cookies;
 mod error;
 mod extract;
 mod handler;
+pub mod keys;
 mod limits;
 #[doc(hidden)]
 pub mod __private {
@@ -27,6 +28,7 @@ pub use app::{App, AppService, ResponseFuture};
 pub use error::{BoxError, CookieError, Error, ErrorDetail, Loc};
 pub use extract::{Form, FromBody, FromRequest};
 pub use handler::{BoxFuture, Handler};
+pub use keys::Keys;
 pub use limits::Limits;
 pub use request::{RemoteAddr, Request};
 pub use response::{Body, Html, IntoResponse, Json, Response};

@@ -5,5 +5,5 @@
 mod filter;
 mod shape;
 
-pub use filter::{FilterOptions, ResponseValidationError, filter_to_vec};
+pub use filter::{FilterOptions, ResponseValidationError, filter_shape_to_vec, filter_to_vec};
 pub use shape::{FieldSchema, FieldShape, ModelSchema, ResponseModel, Shape};
