@@ -135,6 +135,7 @@ pub(crate) struct CookieDecl {
     /// `Strict`, `Lax` or `None`.
     pub(crate) same_site: Option<String>,
     pub(crate) partitioned: Option<bool>,
+    pub(crate) protection: Protection,
 }
 
 /// A declared route.
@@ -199,6 +200,17 @@ impl Source {
     }
 }
 
+/// How a cookie's value is protected.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Protection {
+    /// As sent.
+    Plain,
+    /// Signed with the app's keys: readable, not forgeable.
+    Signed,
+    /// Encrypted with the app's keys.
+    Private,
+}
+
 /// What a parameter is made from.
 pub(crate) enum ParamKind {
     /// `{name}` of the path pattern.
@@ -210,6 +222,8 @@ pub(crate) enum ParamKind {
         /// `Some(inner)` when the declared type is `Option<inner>`.
         optional: Option<Box<syn::Type>>,
         default: Option<Box<syn::Expr>>,
+        /// For cookies: read as signed or private.
+        protection: Protection,
     },
     /// `#[body]`.
     Body,

@@ -18,10 +18,12 @@ use http_body_util::BodyExt;
 
 use crate::error::{BoxError, Error};
 use crate::handler::{BoxFuture, BoxHandler, CatchUnwind, FnHandler, Handler};
+use crate::keys::Keys;
 use crate::limits::Limits;
-use crate::request::{BodyLimits, Request, RequestBody};
+use crate::request::{BodyLimits, Request, RequestBody, Shared};
 use crate::response::{Body, IntoResponse, Response};
 use crate::router::{Lookup, Route, Router};
+use crate::session::SessionConfig;
 
 /// An app under construction: routes and limits.
 ///
@@ -42,6 +44,8 @@ pub struct App {
     routes: Vec<Route>,
     errors: Vec<String>,
     limits: Limits,
+    keys: Option<Keys>,
+    sessions: Option<SessionConfig>,
 }
 
 impl std::fmt::Debug for App {
@@ -137,6 +141,20 @@ impl App {
         self
     }
 
+    /// The keys that sign and encrypt cookies and sessions.
+    #[must_use]
+    pub fn keys(mut self, keys: Keys) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// Keeps sessions as `config` says; needs [`App::keys`].
+    #[must_use]
+    pub fn sessions(mut self, config: SessionConfig) -> Self {
+        self.sessions = Some(config);
+        self
+    }
+
     /// Replaces the limits.
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -158,11 +176,20 @@ impl App {
                 return Err(Error::Routes(errors));
             }
         };
+        if let Some(sessions) = &self.sessions {
+            sessions.check().map_err(Error::Config)?;
+            if self.keys.is_none() {
+                return Err(Error::Config("sessions need keys: call App::keys".to_owned()));
+            }
+        }
+        let shared = Arc::new(Shared { keys: self.keys, sessions: self.sessions });
         let body_limits = BodyLimits {
             max_bytes: self.limits.max_body_bytes,
             read_timeout: self.limits.body_read_timeout,
         };
-        Ok(AppService { inner: Arc::new(Inner { router, limits: self.limits, body_limits }) })
+        Ok(AppService {
+            inner: Arc::new(Inner { router, limits: self.limits, body_limits, shared }),
+        })
     }
 }
 
@@ -170,6 +197,7 @@ struct Inner {
     router: Router,
     limits: Limits,
     body_limits: BodyLimits,
+    shared: Arc<Shared>,
 }
 
 /// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
@@ -212,6 +240,7 @@ impl AppService {
                     params,
                     route.param_names.clone(),
                     self.inner.body_limits,
+                    self.inner.shared.clone(),
                 );
                 match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     route.handler.call(request)

@@ -20,6 +20,7 @@ mod request;
 mod response;
 mod router;
 mod server;
+pub mod session;
 mod set_cookie;
 #[cfg(feature = "test-client")]
 mod test_client;
@@ -33,6 +34,7 @@ pub use limits::Limits;
 pub use request::{RemoteAddr, Request};
 pub use response::{Body, Html, IntoResponse, Json, Response};
 pub use server::{Server, shutdown_signal};
+pub use session::{MemoryStore, Session, SessionConfig, SessionStore};
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};
 

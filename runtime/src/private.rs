@@ -17,6 +17,7 @@ pub use crate::error::CookieError;
 pub use crate::error::{Error, ErrorDetail, Loc};
 pub use crate::extract::{FromBody, FromRequest};
 pub use crate::handler::BoxFuture;
+pub use crate::keys::Keys;
 pub use crate::limits::Limits;
 pub use crate::model::{FieldSchema, FieldShape, FilterOptions, ModelSchema, ResponseModel, Shape};
 pub use crate::request::Request;
@@ -246,10 +247,47 @@ pub async fn body<T: FromBody>(request: &Request) -> Result<T, Error> {
     T::from_body(request).await
 }
 
-/// The final response of a route without a response model: the returned value, the
-/// temporal response merged in, and the route's status unless one was set.
+/// The response of a route without a response model: the returned value, the temporal
+/// response merged in, and the route's status unless one was set.
 pub fn finish<R: IntoResponse>(temporal: Response, value: R, status: Option<u16>) -> Response {
     complete(value.into_response(), temporal, status)
+}
+
+/// What every route does last: cookies read with an old key are re-issued, and the session
+/// is saved.
+pub async fn after(request: &Request, mut response: Response) -> Response {
+    for cookie in request.take_reissued() {
+        let name = cookie.name().to_owned();
+        let set_already = response
+            .set_cookie_headers()
+            .any(|h| h.split('=').next().is_some_and(|n| n.trim() == name));
+        if !set_already && let Err(error) = response.set_cookie(cookie) {
+            tracing::error!(%error, "could not re-issue a cookie under the current key");
+        }
+    }
+    let session = request.session_slot().clone();
+    if let Some(session) = session
+        && let Err(error) = session.save(request, &mut response).await
+    {
+        return error.into_response();
+    }
+    response
+}
+
+/// The signed cookie `name`, if sent and valid.
+pub fn signed_cookie<T: ValueType>(
+    request: &Request,
+    name: &str,
+) -> Result<Option<T>, Box<ErrorDetail>> {
+    convert_opt(request.signed_cookie(name).as_deref(), "cookie", name)
+}
+
+/// The private cookie `name`, if sent and valid.
+pub fn private_cookie<T: ValueType>(
+    request: &Request,
+    name: &str,
+) -> Result<Option<T>, Box<ErrorDetail>> {
+    convert_opt(request.private_cookie(name).as_deref(), "cookie", name)
 }
 
 fn complete(mut response: Response, temporal: Response, status: Option<u16>) -> Response {
@@ -317,7 +355,7 @@ impl<T: ModelOutput, E: IntoResponse> ModelOutput for Result<T, E> {
     }
 }
 
-/// The final response of a route with a response model.
+/// The response of a route with a response model.
 pub fn finish_model<M: ResponseModel, R: ModelOutput>(
     temporal: Response,
     value: R,

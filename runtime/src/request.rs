@@ -18,6 +18,8 @@ use serde::de::DeserializeOwned;
 use crate::convert;
 use crate::cookies::RequestCookies;
 use crate::error::{BoxError, Error, ErrorDetail, Loc};
+use crate::keys::Keys;
+use crate::session::{Session, SessionConfig};
 
 /// The body as it arrived, before anyone read it.
 #[cfg_attr(not(feature = "test-client"), allow(dead_code))] // `Full` is the test client's
@@ -51,6 +53,16 @@ pub struct Request {
     param_names: Arc<[Box<str>]>,
     cookies: RequestCookies,
     limits: BodyLimits,
+    shared: Arc<Shared>,
+    reissue: Mutex<Vec<cookie::Cookie<'static>>>,
+    session: Mutex<Option<Session>>,
+}
+
+/// What every request of an app can reach: its keys and session settings.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub(crate) keys: Option<Keys>,
+    pub(crate) sessions: Option<SessionConfig>,
 }
 
 impl fmt::Debug for Request {
@@ -70,6 +82,7 @@ impl Request {
         params: Vec<(u32, u32)>,
         param_names: Arc<[Box<str>]>,
         limits: BodyLimits,
+        shared: Arc<Shared>,
     ) -> Self {
         Self {
             parts,
@@ -78,7 +91,68 @@ impl Request {
             param_names,
             cookies: RequestCookies::new(),
             limits,
+            shared,
+            reissue: Mutex::new(Vec::new()),
+            session: Mutex::new(None),
         }
+    }
+
+    /// The app's keys, when it has some ([`App::keys`](crate::App::keys)).
+    pub fn keys(&self) -> Option<&Keys> {
+        self.shared.keys.as_ref()
+    }
+
+    pub(crate) fn session_config(&self) -> Option<&SessionConfig> {
+        self.shared.sessions.as_ref()
+    }
+
+    pub(crate) fn session_slot(&self) -> std::sync::MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The value of the signed cookie `name`, if it verifies (under the current key or a
+    /// fallback), belongs to `name` and has not expired. Anything else reads as absent, and
+    /// is logged at debug without its value. A value made with a fallback key is re-issued
+    /// under the current key with the response.
+    pub fn signed_cookie(&self, name: &str) -> Option<String> {
+        self.opened(name, false)
+    }
+
+    /// The value of the private (encrypted) cookie `name`; as [`Request::signed_cookie`].
+    pub fn private_cookie(&self, name: &str) -> Option<String> {
+        self.opened(name, true)
+    }
+
+    fn opened(&self, name: &str, private: bool) -> Option<String> {
+        let raw = self.cookie(name)?;
+        let Some(keys) = self.keys() else {
+            tracing::error!(
+                cookie = name,
+                "a signed or private cookie was read, but the app has no keys: call App::keys"
+            );
+            return None;
+        };
+        let opened = if private { keys.decrypt(name, &raw) } else { keys.verify(name, &raw) };
+        let Some(opened) = opened else {
+            tracing::debug!(cookie = name, "a signed or private cookie did not verify");
+            return None;
+        };
+        if opened.stale_key {
+            let mut cookie = cookie::Cookie::new(name.to_owned(), opened.value.clone());
+            if let Some(at) =
+                opened.expires.and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok())
+            {
+                cookie.set_expires(at);
+            }
+            let sealed = if private { keys.encrypt(cookie) } else { keys.sign(cookie) };
+            self.reissue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(sealed);
+        }
+        Some(opened.value)
+    }
+
+    /// The cookies to re-issue under the current key.
+    pub(crate) fn take_reissued(&self) -> Vec<cookie::Cookie<'static>> {
+        std::mem::take(&mut *self.reissue.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// The method.

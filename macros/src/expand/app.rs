@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::paths;
-use crate::model::{CookieDecl, Declarations, LimitValue};
+use crate::model::{CookieDecl, Declarations, LimitValue, Protection};
 
 /// The whole expansion for a declarations file at `path` (absolute, for `include_bytes!`).
 pub(crate) fn routes(decls: &Declarations, path: &str) -> TokenStream {
@@ -49,6 +49,58 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
     let partitioned = opt(c.partitioned);
     let doc =
         format!("The `{name}` cookie, of type `{}`.", quote!(#ty).to_string().replace(' ', ""));
+    let accessors = match c.protection {
+        Protection::Plain => quote! {
+            /// The cookie holding `value`, with its declared attributes.
+            pub fn cookie(value: &#ty) -> #private::Cookie<'static> {
+                #private::declared_cookie(NAME, value, &ATTRIBUTES)
+            }
+
+            /// Sets the cookie on `response`.
+            pub fn set(response: &mut #private::Response, value: &#ty) -> #private::Result<(), #private::CookieError> {
+                response.set_cookie(cookie(value))
+            }
+
+            /// Reads the cookie: `None` when absent, a 422 when it does not convert.
+            pub fn get(request: &#private::Request) -> #private::Result<#private::Option<#ty>, #private::Error> {
+                request.cookie_as::<#ty>(NAME)
+            }
+        },
+        Protection::Signed | Protection::Private => {
+            let (seal, read, what) = if c.protection == Protection::Signed {
+                (quote!(sign), quote!(signed_cookie), "signed")
+            } else {
+                (quote!(encrypt), quote!(private_cookie), "encrypted")
+            };
+            let cookie_doc = format!(
+                "The cookie holding `value` {what} with `keys`, with its declared attributes."
+            );
+            let get_doc = format!(
+                "Reads the cookie: `None` when absent, or when it is not {what} with the app's keys, \
+                 belongs to another cookie or expired; a 422 when it does not convert."
+            );
+            quote! {
+                #[doc = #cookie_doc]
+                pub fn cookie(keys: &#private::Keys, value: &#ty) -> #private::Cookie<'static> {
+                    keys.#seal(#private::declared_cookie(NAME, value, &ATTRIBUTES))
+                }
+
+                /// Sets the cookie on `response`.
+                pub fn set(
+                    response: &mut #private::Response,
+                    keys: &#private::Keys,
+                    value: &#ty,
+                ) -> #private::Result<(), #private::CookieError> {
+                    response.set_cookie(cookie(keys, value))
+                }
+
+                #[doc = #get_doc]
+                pub fn get(request: &#private::Request) -> #private::Result<#private::Option<#ty>, #private::Error> {
+                    #private::#read::<#ty>(request, NAME).map_err(|detail| #private::Error::Validation(::std::vec![*detail]))
+                }
+            }
+        }
+    };
     quote! {
         #[doc = #doc]
         pub mod #module {
@@ -69,20 +121,7 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
                 partitioned: #partitioned,
             };
 
-            /// The cookie holding `value`, with its declared attributes.
-            pub fn cookie(value: &#ty) -> #private::Cookie<'static> {
-                #private::declared_cookie(NAME, value, &ATTRIBUTES)
-            }
-
-            /// Sets the cookie on `response`.
-            pub fn set(response: &mut #private::Response, value: &#ty) -> #private::Result<(), #private::CookieError> {
-                response.set_cookie(cookie(value))
-            }
-
-            /// Reads the cookie: `None` when absent, a 422 when it is not a `
-            pub fn get(request: &#private::Request) -> #private::Result<#private::Option<#ty>, #private::Error> {
-                request.cookie_as::<#ty>(NAME)
-            }
+            #accessors
 
             /// Removes the cookie from the client, with its declared `Path` and `Domain`.
             pub fn delete(response: &mut #private::Response) -> #private::Result<(), #private::CookieError> {

@@ -35,11 +35,14 @@ paths! {
     err => ::cookie_route::__private::Err;
     path_value => ::cookie_route::__private::path;
     cookie_value => ::cookie_route::__private::cookie;
+    signed_cookie_value => ::cookie_route::__private::signed_cookie;
+    private_cookie_value => ::cookie_route::__private::private_cookie;
     query_value => ::cookie_route::__private::query;
     header_value => ::cookie_route::__private::header;
     required => ::cookie_route::__private::required;
     dependency => ::cookie_route::__private::dependency;
     body => ::cookie_route::__private::body;
     finish => ::cookie_route::__private::finish;
+    after => ::cookie_route::__private::after;
     finish_model => ::cookie_route::__private::finish_model;
 }

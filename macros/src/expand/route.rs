@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::paths;
-use crate::model::{ParamKind, Route, Source};
+use crate::model::{ParamKind, Protection, Route, Source};
 
 /// The generated handler function, named `name`, for `route`.
 pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) -> TokenStream {
@@ -13,6 +13,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let response = paths::response();
     let box_future = paths::box_future();
     let boxed = paths::boxed();
+    let after = paths::after();
     let errors = paths::errors();
     let ok = paths::ok();
     let err = paths::err();
@@ -45,11 +46,13 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 checked.push(b.clone());
                 args.push(quote!(#b));
             }
-            ParamKind::Value { source, name, optional, default } => {
-                let read = match source {
-                    Source::Cookie => paths::cookie_value(),
-                    Source::Query => paths::query_value(),
-                    Source::Header => paths::header_value(),
+            ParamKind::Value { source, name, optional, default, protection } => {
+                let read = match (source, protection) {
+                    (Source::Cookie, Protection::Signed) => paths::signed_cookie_value(),
+                    (Source::Cookie, Protection::Private) => paths::private_cookie_value(),
+                    (Source::Cookie, Protection::Plain) => paths::cookie_value(),
+                    (Source::Query, _) => paths::query_value(),
+                    (Source::Header, _) => paths::header_value(),
                 };
                 let name = &name.value;
                 let source = source.as_str();
@@ -134,7 +137,8 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 }
                 #unchecked
                 let __value = #handler(#(#args),*).await;
-                #finish
+                let __finished = #finish;
+                #after(&__req, __finished).await
             })
         }
     }

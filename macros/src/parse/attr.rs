@@ -7,7 +7,7 @@ use syn::{Attribute, FnArg, Ident, ItemFn, LitStr, Pat, Token, Type};
 
 use crate::ctxt::Ctxt;
 use crate::diag;
-use crate::model::{Filter, METHODS, Origin, Param, ParamKind, Route, Source, Spanned};
+use crate::model::{Filter, METHODS, Origin, Param, ParamKind, Protection, Route, Source, Spanned};
 
 /// The options `#[cookie_route]` takes after the path.
 const OPTIONS: [&str; 9] = [
@@ -268,6 +268,7 @@ struct ParamAttr {
     kind: Ident,
     name: Option<LitStr>,
     default: Option<syn::Expr>,
+    protection: Protection,
 }
 
 /// Removes our attributes from the parameters (rustc would not know them), returning them
@@ -292,13 +293,15 @@ fn take_param_attrs(item: &mut ItemFn) -> Vec<Vec<Attribute>> {
 
 fn read_param_attr(cx: &Ctxt, attr: &Attribute) -> Option<ParamAttr> {
     let kind = attr.path().get_ident()?.clone();
-    let mut out = ParamAttr { kind: kind.clone(), name: None, default: None };
+    let mut out =
+        ParamAttr { kind: kind.clone(), name: None, default: None, protection: Protection::Plain };
     if matches!(attr.meta, syn::Meta::Path(_)) {
         return Some(out);
     }
     let keys: &[&str] = match kind.to_string().as_str() {
         "body" => &[],
         "path" => &["name"],
+        "cookie" => &["name", "default", "signed", "private"],
         _ => &["name", "default"],
     };
     let result = attr.parse_nested_meta(|meta| {
@@ -311,10 +314,16 @@ fn read_param_attr(cx: &Ctxt, attr: &Attribute) -> Option<ParamAttr> {
             };
             return Err(meta.error(message));
         }
-        if key == "name" {
-            out.name = Some(meta.value()?.parse()?);
-        } else {
-            out.default = Some(meta.value()?.parse()?);
+        match key.as_str() {
+            "name" => out.name = Some(meta.value()?.parse()?),
+            "default" => out.default = Some(meta.value()?.parse()?),
+            _ => {
+                if out.protection != Protection::Plain {
+                    return Err(meta.error("a cookie is `signed` or `private`, not both"));
+                }
+                out.protection =
+                    if key == "signed" { Protection::Signed } else { Protection::Private };
+            }
         }
         Ok(())
     });
@@ -415,6 +424,7 @@ fn parameters(
                             name,
                             optional: option_inner(&ty).map(Box::new),
                             default: attr.default.map(Box::new),
+                            protection: attr.protection,
                         }
                     }
                 }

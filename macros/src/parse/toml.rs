@@ -15,8 +15,8 @@ use toml::de::{DeTable, DeValue};
 use crate::ctxt::Ctxt;
 use crate::diag;
 use crate::model::{
-    CookieDecl, Declarations, Filter, Limit, LimitValue, METHODS, Origin, Param, ParamKind, Route,
-    Source, SourceFile, Spanned as At,
+    CookieDecl, Declarations, Filter, Limit, LimitValue, METHODS, Origin, Param, ParamKind,
+    Protection, Route, Source, SourceFile, Spanned as At,
 };
 
 const TOP_KEYS: [&str; 3] = ["app", "cookies", "route"];
@@ -382,22 +382,21 @@ fn cookie(
     if let Err(rule) = grammar::check_name(&name.value) {
         w.cx.error_at(&name.origin, format!("invalid cookie name `{}`: {rule}", name.value));
     }
-    if let Some(kind) = w.string(table, "kind") {
-        match kind.value.as_str() {
-            "plain" => {}
-            "signed" | "private" => w.cx.error_at(
-                &kind.origin,
-                format!(
-                    "`kind = \"{}\"` is not supported yet: declared cookies are `plain`",
-                    kind.value
-                ),
-            ),
-            other => w.cx.error_at(
-                &kind.origin,
-                diag::unknown("cookie kind", other, &["plain", "signed", "private"]),
-            ),
-        }
-    }
+    let protection = match w.string(table, "kind") {
+        None => Protection::Plain,
+        Some(kind) => match kind.value.as_str() {
+            "plain" => Protection::Plain,
+            "signed" => Protection::Signed,
+            "private" => Protection::Private,
+            other => {
+                w.cx.error_at(
+                    &kind.origin,
+                    diag::unknown("cookie kind", other, &["plain", "signed", "private"]),
+                );
+                Protection::Plain
+            }
+        },
+    };
     let ty = match table.get("type") {
         Some(v) => match v.get_ref() {
             DeValue::String(s) => w.rust_type(s, v.span())?,
@@ -436,6 +435,7 @@ fn cookie(
         http_only: w.boolean(table, "http_only").or(defaults.http_only),
         same_site: same_site(w, table).or_else(|| defaults.same_site.clone()),
         partitioned: w.boolean(table, "partitioned").or(defaults.partitioned),
+        protection,
     };
     let attrs = Attributes {
         secure: decl.secure == Some(true),
@@ -595,23 +595,24 @@ fn route(
                     if let Some(decl) = find_cookie(w, cookies, &id) {
                         let inner = &decl.ty;
                         let ty: syn::Type = syn::parse_quote!(::core::option::Option<#inner>);
-                        params.push(value_param(
+                        params.push(protected_param(
                             binding(),
                             ty,
                             Source::Cookie,
                             At::new(decl.name.value.clone(), id.origin.clone()),
+                            decl.protection,
                         ));
                     }
                 }
             }
             _ => {
                 for (name, ty) in w.typed_names(table, "cookies") {
-                    let wire = cookies
+                    let declared = cookies
                         .iter()
                         .find(|c| c.id.value == name.value)
-                        .map(|c| c.name.value.clone());
-                    let wire = match wire {
-                        Some(n) => n,
+                        .map(|c| (c.name.value.clone(), c.protection));
+                    let (wire, protection) = match declared {
+                        Some(found) => found,
                         None => {
                             if let Err(rule) = grammar::check_name(&name.value) {
                                 w.cx.error_at(
@@ -619,14 +620,15 @@ fn route(
                                     format!("invalid cookie name `{}`: {rule}", name.value),
                                 );
                             }
-                            name.value.clone()
+                            (name.value.clone(), Protection::Plain)
                         }
                     };
-                    params.push(value_param(
+                    params.push(protected_param(
                         binding(),
                         ty,
                         Source::Cookie,
                         At::new(wire, name.origin.clone()),
+                        protection,
                     ));
                 }
             }
@@ -709,8 +711,22 @@ fn route(
 }
 
 fn value_param(binding: syn::Ident, ty: syn::Type, source: Source, name: At<String>) -> Param {
+    protected_param(binding, ty, source, name, Protection::Plain)
+}
+
+fn protected_param(
+    binding: syn::Ident,
+    ty: syn::Type,
+    source: Source,
+    name: At<String>,
+    protection: Protection,
+) -> Param {
     let optional = crate::parse::attr::option_inner(&ty).map(Box::new);
-    Param { binding, ty, kind: ParamKind::Value { source, name, optional, default: None } }
+    Param {
+        binding,
+        ty,
+        kind: ParamKind::Value { source, name, optional, default: None, protection },
+    }
 }
 
 fn find_cookie<'c>(

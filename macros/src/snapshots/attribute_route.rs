@@ -23,7 +23,7 @@ fn __cookie_route_handler(
                 &mut __response,
             )
             .await;
-        {
+        let __finished = {
             static __OPTIONS: ::cookie_route::__private::FilterOptions = ::cookie_route::__private::FilterOptions {
                 include: ::cookie_route::__private::None,
                 exclude: &[],
@@ -35,7 +35,8 @@ fn __cookie_route_handler(
                 Item,
                 _,
             >(__response, __value, ::cookie_route::__private::None, &__OPTIONS)
-        }
+        };
+        ::cookie_route::__private::after(&__req, __finished).await
     })
 }
 ::cookie_route::__private::inventory::submit! {

@@ -35,7 +35,7 @@ pub mod cookies {
         > {
             response.set_cookie(cookie(value))
         }
-        /// Reads the cookie: `None` when absent, a 422 when it is not a `
+        /// Reads the cookie: `None` when absent, a 422 when it does not convert.
         pub fn get(
             request: &::cookie_route::__private::Request,
         ) -> ::cookie_route::__private::Result<
@@ -83,11 +83,12 @@ pub fn app() -> ::cookie_route::__private::App {
                 return ::cookie_route::__private::Response::internal_server_error();
             };
             let __value = handlers::get_cookie(__cookie_route_arg1).await;
-            ::cookie_route::__private::finish(
+            let __finished = ::cookie_route::__private::finish(
                 __response,
                 __value,
                 ::cookie_route::__private::None,
-            )
+            );
+            ::cookie_route::__private::after(&__req, __finished).await
         })
     }
     ::cookie_route::__private::App::declared()

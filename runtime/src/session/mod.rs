@@ -1,0 +1,438 @@
+//! Sessions: data that follows a user from request to request.
+//!
+//! [`Session`] is a map of JSON values, as Flask's `session`: `get`, `insert`, `remove`,
+//! `clear`, and `renew` (a new id after login, against session fixation). Where the data
+//! lives is the app's choice ([`SessionConfig`]):
+//!
+//! - in a signed cookie (the default, as Flask: readable by the client, not forgeable) or a
+//!   private one (encrypted): stateless, so any number of instances serve the same users;
+//!   a session over 4096 bytes is an error, never a silently dropped cookie;
+//! - in a [`SessionStore`] with only a random 256-bit id in a signed cookie: the in-memory
+//!   [`MemoryStore`], or `RedisStore` (feature `redis`) shared by several instances.
+//!
+//! Sessions expire: an absolute lifetime counted from the first request, and for server-side
+//! sessions an idle timeout. The cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`, and
+//! `Secure` when the app says it is served over HTTPS (server-side sessions then use the
+//! `__Host-` prefix).
+
+mod memory;
+mod store;
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cookie::Cookie;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+pub use memory::MemoryStore;
+pub use store::{Record, SessionStore, StoreFuture};
+
+use crate::error::Error;
+use crate::extract::FromRequest;
+use crate::keys::Keys;
+use crate::request::Request;
+use crate::response::Response;
+
+/// Where session data lives.
+#[derive(Clone)]
+pub enum Backend {
+    /// In the cookie itself, signed (`private: false`) or encrypted (`private: true`).
+    Cookie {
+        /// Encrypt rather than sign.
+        private: bool,
+    },
+    /// In a store; the cookie holds a random id.
+    Store(Arc<dyn SessionStore>),
+}
+
+impl fmt::Debug for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Cookie { private } => f.debug_struct("Cookie").field("private", private).finish(),
+            Self::Store(_) => f.write_str("Store"),
+        }
+    }
+}
+
+/// How an app keeps sessions.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub(crate) backend: Backend,
+    pub(crate) cookie_name: String,
+    pub(crate) lifetime: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) secure: bool,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self::signed_cookie()
+    }
+}
+
+impl SessionConfig {
+    /// The session in a signed cookie called `session`, as Flask keeps it.
+    pub fn signed_cookie() -> Self {
+        Self {
+            backend: Backend::Cookie { private: false },
+            cookie_name: "session".to_owned(),
+            lifetime: Duration::from_secs(14 * 24 * 3600),
+            idle_timeout: Duration::from_secs(2 * 24 * 3600),
+            secure: false,
+        }
+    }
+
+    /// The session in an encrypted cookie called `session`.
+    pub fn private_cookie() -> Self {
+        Self { backend: Backend::Cookie { private: true }, ..Self::signed_cookie() }
+    }
+
+    /// The session in `store`, with its id in a cookie called `session`.
+    pub fn store(store: impl SessionStore) -> Self {
+        Self { backend: Backend::Store(Arc::new(store)), ..Self::signed_cookie() }
+    }
+
+    /// The cookie's name (default `session`).
+    #[must_use]
+    pub fn cookie_name(mut self, name: impl Into<String>) -> Self {
+        self.cookie_name = name.into();
+        self
+    }
+
+    /// How long a session lives from its first request (default 14 days).
+    #[must_use]
+    pub fn lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
+    /// How long a server-side session lives unused (default 2 days).
+    #[must_use]
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_timeout = idle;
+        self
+    }
+
+    /// The app is served over HTTPS: the cookie is `Secure`, and a server-side session's
+    /// cookie gets the `__Host-` prefix.
+    #[must_use]
+    pub fn secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+
+    fn wire_name(&self) -> String {
+        match self.backend {
+            Backend::Store(_) if self.secure && !self.cookie_name.starts_with("__Host-") => {
+                format!("__Host-{}", self.cookie_name)
+            }
+            _ => self.cookie_name.clone(),
+        }
+    }
+
+    pub(crate) fn check(&self) -> Result<(), String> {
+        cookie_route_core::cookie::check_name(&self.wire_name())
+            .map_err(|rule| format!("invalid session cookie name: {rule}"))?;
+        if self.lifetime.is_zero() || self.idle_timeout.is_zero() {
+            return Err("session lifetimes must not be zero".to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    data: Map<String, Value>,
+    created: i64,
+    /// The server-side id, when there is one.
+    id: Option<String>,
+    /// Where the request's data came from, to delete it on renew or clear.
+    loaded_id: Option<String>,
+    modified: bool,
+    renewed: bool,
+    cleared: bool,
+    /// The cookie was read with a fallback key: write it again under the current one.
+    stale_key: bool,
+    saved: bool,
+}
+
+/// The session of the current request. A dependency: take `session: Session` in a handler.
+///
+/// Changes are saved when the response is made; cloning gives another handle to the same
+/// session.
+#[derive(Clone)]
+pub struct Session {
+    state: Arc<Mutex<State>>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Session values are secrets; show only the keys.
+        let state = self.lock();
+        f.debug_struct("Session").field("keys", &state.data.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn new_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Session {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The value under `key`, if there is one of type `T`.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let state = self.lock();
+        state.data.get(key).and_then(|v| T::deserialize(v).ok())
+    }
+
+    /// Stores `value` under `key`.
+    pub fn insert<T: Serialize>(&self, key: &str, value: T) -> Result<(), Error> {
+        let value = serde_json::to_value(value).map_err(Error::other)?;
+        let mut state = self.lock();
+        state.data.insert(key.to_owned(), value);
+        state.modified = true;
+        state.cleared = false;
+        Ok(())
+    }
+
+    /// Removes and returns the value under `key`.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        let mut state = self.lock();
+        let old = state.data.shift_remove(key);
+        state.modified |= old.is_some();
+        old
+    }
+
+    /// Whether the session holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.lock().data.is_empty()
+    }
+
+    /// Ends the session: its data is removed (from the store too) and its cookie deleted.
+    pub fn clear(&self) {
+        let mut state = self.lock();
+        state.data.clear();
+        state.cleared = true;
+        state.modified = true;
+    }
+
+    /// Gives the session a new id, keeping its data: call it on login, so that an id an
+    /// attacker planted before cannot follow the user in (session fixation).
+    pub fn renew(&self) {
+        let mut state = self.lock();
+        state.renewed = true;
+        state.modified = true;
+    }
+
+    /// Reads the request's session (once per request; later calls share it).
+    pub async fn load(request: &Request) -> Result<Session, Error> {
+        if let Some(existing) = request.session_slot().clone() {
+            return Ok(existing);
+        }
+        let (keys, config) = session_setup(request)?;
+        let name = config.wire_name();
+        let mut state = State {
+            data: Map::new(),
+            created: now(),
+            id: None,
+            loaded_id: None,
+            modified: false,
+            renewed: false,
+            cleared: false,
+            stale_key: false,
+            saved: false,
+        };
+        if let Some(raw) = request.cookie(&name) {
+            match &config.backend {
+                Backend::Cookie { private } => {
+                    let opened =
+                        if *private { keys.decrypt(&name, &raw) } else { keys.verify(&name, &raw) };
+                    match opened.and_then(|o| decode_payload(&o.value).map(|p| (p, o.stale_key))) {
+                        Some(((data, created), stale))
+                            if created + lifetime_secs(config) > now() =>
+                        {
+                            state.data = data;
+                            state.created = created;
+                            state.stale_key = stale;
+                        }
+                        _ => tracing::debug!("ignoring an invalid or expired session cookie"),
+                    }
+                }
+                Backend::Store(store) => match keys.verify(&name, &raw) {
+                    Some(opened) => {
+                        if let Some(record) = store.load(&opened.value).await? {
+                            if record.created + lifetime_secs(config) > now() {
+                                state.data = record.data;
+                                state.created = record.created;
+                                state.id = Some(opened.value.clone());
+                                state.stale_key = opened.stale_key;
+                            }
+                            state.loaded_id = Some(opened.value);
+                        }
+                    }
+                    None => tracing::debug!("ignoring an invalid session id cookie"),
+                },
+            }
+        }
+        let session = Session { state: Arc::new(Mutex::new(state)) };
+        *request.session_slot() = Some(session.clone());
+        Ok(session)
+    }
+
+    /// Writes the session into `response`: the cookie, and the store's record. Called once
+    /// per request by generated handlers; hand-written handlers call it themselves.
+    pub async fn save(&self, request: &Request, response: &mut Response) -> Result<(), Error> {
+        let (keys, config) = session_setup(request)?;
+        let name = config.wire_name();
+        // Take what to do out of the lock: a store's await must not hold it.
+        let (cleared, data, created, old_id, write, id) = {
+            let mut state = self.lock();
+            if state.saved {
+                return Ok(());
+            }
+            state.saved = true;
+            let server = matches!(config.backend, Backend::Store(_));
+            // Server-side sessions are touched on every request that uses them, so the idle
+            // timeout counts from the last use.
+            let touch = server && !state.data.is_empty();
+            let write = state.modified || state.stale_key || touch;
+            let mut old_id = None;
+            if server
+                && (state.renewed
+                    || state.cleared
+                    || (state.id.is_none() && !state.data.is_empty()))
+            {
+                old_id = state.loaded_id.take();
+                state.id = (!state.cleared).then(new_id);
+            }
+            (state.cleared, state.data.clone(), state.created, old_id, write, state.id.clone())
+        };
+        if !write {
+            return Ok(());
+        }
+        if let (Backend::Store(store), Some(old)) = (&config.backend, &old_id) {
+            store.delete(old).await?;
+        }
+        let base = |value: String| {
+            let mut c = Cookie::new(name.clone(), value);
+            c.set_path("/");
+            c.set_http_only(true);
+            c.set_same_site(cookie::SameSite::Lax);
+            if config.secure {
+                c.set_secure(true);
+            }
+            c
+        };
+        if cleared || data.is_empty() {
+            let mut removal = base(String::new());
+            removal.set_max_age(time::Duration::ZERO);
+            response.remove_cookie(removal).map_err(Error::from)?;
+            return Ok(());
+        }
+        let expires = OffsetDateTime::from_unix_timestamp(created + lifetime_secs(config))
+            .unwrap_or_else(|_| OffsetDateTime::now_utc());
+        match &config.backend {
+            Backend::Cookie { private } => {
+                let mut cookie = base(encode_payload(&data, created));
+                cookie.set_expires(expires);
+                let sealed = if *private { keys.encrypt(cookie) } else { keys.sign(cookie) };
+                response.set_cookie(sealed).map_err(|e| {
+                    Error::Config(format!("the session cannot be sent as a cookie: {}", e.rule()))
+                })?;
+            }
+            Backend::Store(store) => {
+                let id = id.unwrap_or_else(new_id);
+                let record = Record { data, created };
+                let remaining = u64::try_from(created + lifetime_secs(config) - now()).unwrap_or(1);
+                let ttl = config.idle_timeout.min(Duration::from_secs(remaining.max(1)));
+                store.save(&id, &record, ttl).await?;
+                let mut cookie = base(id);
+                cookie.set_expires(expires);
+                response.set_cookie(keys.sign(cookie)).map_err(Error::from)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn lifetime_secs(config: &SessionConfig) -> i64 {
+    i64::try_from(config.lifetime.as_secs()).unwrap_or(i64::MAX / 2)
+}
+
+fn session_setup(request: &Request) -> Result<(&Keys, &SessionConfig), Error> {
+    let config = request.session_config().ok_or_else(|| {
+        Error::Config("sessions are not configured: call App::sessions".to_owned())
+    })?;
+    let keys = request
+        .keys()
+        .ok_or_else(|| Error::Config("sessions need keys: call App::keys".to_owned()))?;
+    Ok((keys, config))
+}
+
+/// The cookie payload: `created.base64(json)`, so that it is cookie-safe when signed.
+fn encode_payload(data: &Map<String, Value>, created: i64) -> String {
+    let json = serde_json::to_vec(data).unwrap_or_default();
+    format!("{created}.{}", hex(&json))
+}
+
+fn decode_payload(payload: &str) -> Option<(Map<String, Value>, i64)> {
+    let (created, data) = payload.split_once('.')?;
+    let bytes = unhex(data)?;
+    Some((serde_json::from_slice(&bytes).ok()?, created.parse().ok()?))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+impl FromRequest for Session {
+    type Rejection = Error;
+
+    async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
+        Session::load(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_round_trips() {
+        let mut data = Map::new();
+        data.insert("user".to_owned(), Value::from("ann"));
+        let encoded = encode_payload(&data, 42);
+        assert!(encoded.bytes().all(cookie_route_core::cookie::is_cookie_octet));
+        assert_eq!(decode_payload(&encoded), Some((data, 42)));
+        assert_eq!(decode_payload("42.zz"), None);
+        assert_eq!(decode_payload("nope"), None);
+    }
+
+    #[test]
+    fn ids_are_random_and_long() {
+        let (a, b) = (new_id(), new_id());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+    }
+}
