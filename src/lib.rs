@@ -1,10 +1,21 @@
 //! The example app: Flask's and FastAPI's cookie examples, route for route, on cookie-route.
 //!
-//! `cargo run` serves it on `127.0.0.1:8000` (`HOST` and `PORT` change that). The Flask
-//! routes are declared in `routes.toml`, the FastAPI ones with `#[cookie_route]` in
-//! `fastapi.rs`; `app()` serves both.
+//! `cargo run` serves it on `127.0.0.1:8000` (see [`Config`] for the environment it reads).
+//! The Flask routes are declared in `routes.toml`, the FastAPI ones with `#[cookie_route]` in
+//! `fastapi.rs`; [`build`] serves both.
 
 cookie_route::routes!("routes.toml");
 
+pub mod config;
 mod fastapi;
 mod flask;
+
+pub use config::Config;
+
+/// The app with its keys, sessions and error pages, as `config` says.
+pub async fn build(config: &Config) -> Result<cookie_route::App, cookie_route::Error> {
+    Ok(app()
+        .keys(config.keys.clone())
+        .sessions(config.session_config().await?)
+        .method_not_allowed(flask::method_not_allowed))
+}

@@ -8,17 +8,6 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
-    let port = match std::env::var("PORT") {
-        Err(_) => 8000,
-        Ok(p) => match p.parse::<u16>() {
-            Ok(p) => p,
-            Err(_) => {
-                eprintln!("error: PORT must be a port number (0-65535), got `{p}`");
-                return ExitCode::FAILURE;
-            }
-        },
-    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -26,11 +15,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(cookie_route_example::app().serve(format!("{host}:{port}"))) {
+    match runtime.block_on(run()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+async fn run() -> Result<(), cookie_route::Error> {
+    let config = cookie_route_example::Config::from_env()?;
+    let app = cookie_route_example::build(&config).await?;
+    app.serve(format!("{}:{}", config.host, config.port)).await
 }

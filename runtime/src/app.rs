@@ -46,6 +46,8 @@ pub struct App {
     limits: Limits,
     keys: Option<Keys>,
     sessions: Option<SessionConfig>,
+    not_found: Option<BoxHandler>,
+    method_not_allowed: Option<BoxHandler>,
 }
 
 impl std::fmt::Debug for App {
@@ -155,6 +157,23 @@ impl App {
         self
     }
 
+    /// Answers requests for unknown paths with `handler` (the status is 404 unless the
+    /// handler sets another). By default: `404 {"detail": "Not Found"}`, as FastAPI.
+    #[must_use]
+    pub fn not_found(mut self, handler: impl Handler) -> Self {
+        self.not_found = Some(Box::new(handler));
+        self
+    }
+
+    /// Answers requests for a known path with a method it does not serve with `handler`
+    /// (for example Flask's HTML page); the status is 405 unless the handler sets another,
+    /// and the `Allow` header is added. By default: `405 {"detail": "Method Not Allowed"}`.
+    #[must_use]
+    pub fn method_not_allowed(mut self, handler: impl Handler) -> Self {
+        self.method_not_allowed = Some(Box::new(handler));
+        self
+    }
+
     /// Replaces the limits.
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -188,7 +207,14 @@ impl App {
             read_timeout: self.limits.body_read_timeout,
         };
         Ok(AppService {
-            inner: Arc::new(Inner { router, limits: self.limits, body_limits, shared }),
+            inner: Arc::new(Inner {
+                router,
+                limits: self.limits,
+                body_limits,
+                shared,
+                not_found: self.not_found,
+                method_not_allowed: self.method_not_allowed,
+            }),
         })
     }
 }
@@ -198,6 +224,8 @@ struct Inner {
     limits: Limits,
     body_limits: BodyLimits,
     shared: Arc<Shared>,
+    not_found: Option<BoxHandler>,
+    method_not_allowed: Option<BoxHandler>,
 }
 
 /// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
@@ -232,35 +260,64 @@ impl AppService {
         let head = parts.method == Method::HEAD;
         let log = tracing::enabled!(tracing::Level::DEBUG)
             .then(|| (parts.method.clone(), parts.uri.path().to_owned(), Instant::now()));
+        let mut fallback = None;
         let state = match self.inner.router.lookup(&parts.method, parts.uri.path()) {
             Lookup::Found { route, params } => {
-                let request = Request::new(
-                    parts,
-                    body,
-                    params,
-                    route.param_names.clone(),
-                    self.inner.body_limits,
-                    self.inner.shared.clone(),
-                );
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    route.handler.call(request)
-                })) {
-                    Ok(fut) => State::Running(CatchUnwind::new(fut)),
-                    Err(payload) => State::Ready(Some(panicked(&crate::handler::panic_message(
-                        payload.as_ref(),
-                    )))),
+                let names = route.param_names.clone();
+                self.call(
+                    &*route.handler,
+                    Request::new(
+                        parts,
+                        body,
+                        params,
+                        names,
+                        self.inner.body_limits,
+                        self.inner.shared.clone(),
+                    ),
+                )
+            }
+            Lookup::MethodNotAllowed { allow } => match &self.inner.method_not_allowed {
+                Some(handler) => {
+                    fallback = Some((StatusCode::METHOD_NOT_ALLOWED, Some(allow.clone())));
+                    self.call(&**handler, self.bare_request(parts, body))
                 }
-            }
-            Lookup::MethodNotAllowed { allow } => {
-                let mut response =
-                    Error::http(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
-                        .into_response();
-                response.headers_mut().insert(ALLOW, allow.clone());
-                State::Ready(Some(response))
-            }
-            Lookup::NotFound => State::Ready(Some(Error::not_found().into_response())),
+                None => {
+                    let mut response =
+                        Error::http(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+                            .into_response();
+                    response.headers_mut().insert(ALLOW, allow.clone());
+                    State::Ready(Some(response))
+                }
+            },
+            Lookup::NotFound => match &self.inner.not_found {
+                Some(handler) => {
+                    fallback = Some((StatusCode::NOT_FOUND, None));
+                    self.call(&**handler, self.bare_request(parts, body))
+                }
+                None => State::Ready(Some(Error::not_found().into_response())),
+            },
         };
-        ResponseFuture { state, head, log }
+        ResponseFuture { state, head, log, fallback }
+    }
+
+    fn bare_request(&self, parts: http::request::Parts, body: RequestBody) -> Request {
+        Request::new(
+            parts,
+            body,
+            Vec::new(),
+            Arc::from([]),
+            self.inner.body_limits,
+            self.inner.shared.clone(),
+        )
+    }
+
+    fn call(&self, handler: &dyn Handler, request: Request) -> State {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(request))) {
+            Ok(fut) => State::Running(CatchUnwind::new(fut)),
+            Err(payload) => {
+                State::Ready(Some(panicked(&crate::handler::panic_message(payload.as_ref()))))
+            }
+        }
     }
 }
 
@@ -279,6 +336,8 @@ pub struct ResponseFuture {
     state: State,
     head: bool,
     log: Option<(Method, String, Instant)>,
+    /// For a fallback handler: the status it answers with unless it sets one, and `Allow`.
+    fallback: Option<(StatusCode, Option<HeaderValue>)>,
 }
 
 impl std::fmt::Debug for ResponseFuture {
@@ -300,6 +359,14 @@ impl Future for ResponseFuture {
                 Poll::Ready(Err(message)) => panicked(&message),
             },
         };
+        if let Some((status, allow)) = this.fallback.take() {
+            if !response.status_is_explicit() {
+                response.set_status(status);
+            }
+            if let Some(allow) = allow {
+                response.headers_mut().insert(ALLOW, allow);
+            }
+        }
         if this.head {
             // HEAD is answered by the GET handler: keep the headers, drop the body.
             let body = response.take_body();

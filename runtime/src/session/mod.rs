@@ -16,6 +16,8 @@
 //! `__Host-` prefix).
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 mod store;
 
 use std::fmt;
@@ -29,6 +31,8 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
 pub use store::{Record, SessionStore, StoreFuture};
 
 use crate::error::Error;
@@ -66,6 +70,7 @@ pub struct SessionConfig {
     pub(crate) lifetime: Duration,
     pub(crate) idle_timeout: Duration,
     pub(crate) secure: bool,
+    pub(crate) persistent: bool,
 }
 
 impl Default for SessionConfig {
@@ -83,6 +88,7 @@ impl SessionConfig {
             lifetime: Duration::from_secs(14 * 24 * 3600),
             idle_timeout: Duration::from_secs(2 * 24 * 3600),
             secure: false,
+            persistent: false,
         }
     }
 
@@ -122,6 +128,15 @@ impl SessionConfig {
     #[must_use]
     pub fn secure(mut self, secure: bool) -> Self {
         self.secure = secure;
+        self
+    }
+
+    /// Send the cookie with an `Expires` at the end of the session's lifetime, so that it
+    /// outlives the browser (Flask's permanent sessions). By default it is a browser-session
+    /// cookie, as Flask sends it; the lifetime is enforced on the server either way.
+    #[must_use]
+    pub fn persistent(mut self, persistent: bool) -> Self {
+        self.persistent = persistent;
         self
     }
 
@@ -348,7 +363,9 @@ impl Session {
         match &config.backend {
             Backend::Cookie { private } => {
                 let mut cookie = base(encode_payload(&data, created));
-                cookie.set_expires(expires);
+                if config.persistent {
+                    cookie.set_expires(expires);
+                }
                 let sealed = if *private { keys.encrypt(cookie) } else { keys.sign(cookie) };
                 response.set_cookie(sealed).map_err(|e| {
                     Error::Config(format!("the session cannot be sent as a cookie: {}", e.rule()))
@@ -361,7 +378,9 @@ impl Session {
                 let ttl = config.idle_timeout.min(Duration::from_secs(remaining.max(1)));
                 store.save(&id, &record, ttl).await?;
                 let mut cookie = base(id);
-                cookie.set_expires(expires);
+                if config.persistent {
+                    cookie.set_expires(expires);
+                }
                 response.set_cookie(keys.sign(cookie)).map_err(Error::from)?;
             }
         }
