@@ -1,0 +1,134 @@
+//! What cookie-route's macros do, as an ordinary library (the macros crate only forwards
+//! to it, as `sqlx-macros` does to `sqlx-macros-core`), so that the parser, validator and
+//! expansion can be tested, snapshot and fuzzed without a compiler in the loop.
+//!
+//! Each entry point reads its input into the one route model (`model.rs`), validates it
+//! (`validate.rs`) and expands it (`expand/`); errors are collected (`ctxt.rs`) and all
+//! reported, each at its place. Not a public API: use `cookie-route`.
+
+mod ctxt;
+mod diag;
+mod expand;
+mod model;
+mod parse;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::rc::Rc;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+/// `#[cookie_route(args)] item`.
+pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = match syn::parse2::<syn::ItemFn>(item) {
+        Ok(item) => item,
+        Err(e) => return e.to_compile_error(),
+    };
+    let cx = ctxt::Ctxt::new();
+    let (route, item) = parse::attr::route(&cx, args, item);
+    if let Some(route) = &route {
+        validate::route(&cx, route);
+    }
+    let expanded = match (cx.check(), route) {
+        (Ok(()), Some(route)) => {
+            let handler = syn::Ident::new("__cookie_route_handler", Span::call_site());
+            let return_span = match &item.sig.output {
+                syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
+                syn::ReturnType::Default => item.sig.ident.span(),
+            };
+            let handler_fn = expand::route::handler_fn(&route, &handler, return_span);
+            let register = expand::route::register(&route, &handler);
+            quote! {
+                #item
+                #[doc(hidden)]
+                const _: () = {
+                    #handler_fn
+                    #register
+                };
+            }
+        }
+        (Err(e), _) => {
+            let errors = ctxt::to_compile_errors(&e);
+            quote! { #item #errors }
+        }
+        (Ok(()), None) => quote! { #item },
+    };
+    debug_print("#[cookie_route]", &expanded);
+    expanded
+}
+
+/// `routes!("path")`, the path relative to `manifest_dir`.
+pub fn routes_file(input: TokenStream, manifest_dir: Option<&Path>) -> TokenStream {
+    let lit = match syn::parse2::<syn::LitStr>(input) {
+        Ok(l) => l,
+        Err(e) => return e.to_compile_error(),
+    };
+    let expanded = match routes_from_file(&lit, manifest_dir) {
+        Ok(tokens) => tokens,
+        Err(e) => e.to_compile_error(),
+    };
+    debug_print("routes!", &expanded);
+    expanded
+}
+
+fn routes_from_file(
+    lit: &syn::LitStr,
+    manifest_dir: Option<&Path>,
+) -> Result<TokenStream, syn::Error> {
+    let relative = lit.value();
+    let manifest_dir = manifest_dir.ok_or_else(|| {
+        syn::Error::new(lit.span(), "CARGO_MANIFEST_DIR is not set: build with cargo")
+    })?;
+    let path = parse::toml::resolve(&relative, manifest_dir)
+        .map_err(|m| syn::Error::new(lit.span(), m))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| syn::Error::new(lit.span(), format!("cannot read `{relative}`: {e}")))?;
+    let file = Rc::new(model::SourceFile { name: relative, text, span: lit.span() });
+    let cx = ctxt::Ctxt::new();
+    let decls = parse::toml::parse(&cx, &file);
+    validate::routes(&cx, &decls.routes);
+    cx.check()?;
+    Ok(expand::app::routes(&decls, &path.to_string_lossy()))
+}
+
+/// Parses and validates the text of a routes file named `name`, as `routes!` does, without
+/// expanding it: every error, as `name:LINE:COL: message` with the line.
+pub fn check_routes_toml(name: &str, text: &str) -> Result<(), Vec<String>> {
+    let file = Rc::new(model::SourceFile {
+        name: name.to_owned(),
+        text: text.to_owned(),
+        span: Span::call_site(),
+    });
+    let cx = ctxt::Ctxt::new();
+    let decls = parse::toml::parse(&cx, &file);
+    validate::routes(&cx, &decls.routes);
+    cx.check().map_err(|e| e.into_iter().map(|e| e.to_string()).collect())
+}
+
+/// `#[derive(ResponseModel)]`.
+pub fn derive_response_model(input: TokenStream) -> TokenStream {
+    let input = match syn::parse2::<syn::DeriveInput>(input) {
+        Ok(i) => i,
+        Err(e) => return e.to_compile_error(),
+    };
+    let cx = ctxt::Ctxt::new();
+    let model = parse::derive::model(&cx, &input);
+    let expanded = match (cx.check(), model) {
+        (Ok(()), Some(model)) => expand::model::response_model(&model),
+        (Err(e), _) => ctxt::to_compile_errors(&e),
+        (Ok(()), None) => quote!(),
+    };
+    debug_print("#[derive(ResponseModel)]", &expanded);
+    expanded
+}
+
+/// `COOKIE_ROUTE_DEBUG=1` prints what a macro generated to stderr.
+fn debug_print(what: &str, tokens: &TokenStream) {
+    if std::env::var_os("COOKIE_ROUTE_DEBUG").is_some_and(|v| v != "0") {
+        eprintln!("// {what}\n{tokens}");
+    }
+}
