@@ -162,6 +162,20 @@ mod handlers {
         Ok(Json(json!({"message": "bypasses the model"})).into_response())
     }
 
+    pub(crate) async fn set_pref(
+        value: u32,
+        request: &Request,
+        response: &mut Response,
+    ) -> Result<&'static str, Error> {
+        let keys = request.keys().ok_or_else(|| Error::Config("no keys".into()))?;
+        cookies::pref::set(response, keys, &value)?;
+        Ok("set")
+    }
+
+    pub(crate) async fn get_pref(pref: Option<u32>) -> Json<Value> {
+        Json(json!({ "pref": pref }))
+    }
+
     pub(crate) async fn multi(request: &Request) -> String {
         request.method().to_string()
     }
@@ -185,4 +199,28 @@ fn limits_come_from_the_file() {
     assert!(routes.contains(&"GET /items/{item_id}/name".to_owned()), "{routes:?}");
     let (_, _, location) = service.routes().find(|(_, p, _)| *p == "/form/").expect("declared");
     assert_eq!(location, "tests/fixtures/routes.toml:56:1");
+}
+
+#[tokio::test]
+async fn declared_signed_cookies_are_typed_and_checked() {
+    let keys =
+        cookie_route::Keys::from_secret("a secret for the TOML app's signed cookie").unwrap();
+    let client = cookie_route::TestClient::new(app().keys(keys));
+    assert_eq!(
+        client.get("/pref").send().await.json::<serde_json::Value>(),
+        serde_json::json!({"pref": null})
+    );
+    let res = client.get("/pref/7").send().await;
+    let cookie = res.set_cookie("pref").expect("the pref cookie");
+    assert_ne!(cookie.value(), "7", "signed, not plain");
+    assert_eq!(cookie.max_age(), Some(cookie_route::time::Duration::hours(1)));
+    assert_eq!(
+        client.get("/pref").send().await.json::<serde_json::Value>(),
+        serde_json::json!({"pref": 7})
+    );
+    // A value changed by the client reads as absent.
+    let forged = cookie.value().replace("|7", "|9");
+    client.clear_cookies();
+    let res = client.get("/pref").cookie("pref", &forged).send().await;
+    assert_eq!(res.json::<serde_json::Value>(), serde_json::json!({"pref": null}));
 }

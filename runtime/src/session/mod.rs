@@ -449,6 +449,14 @@ mod tests {
     }
 
     #[test]
+    fn server_side_sessions_over_https_use_the_host_prefix() {
+        let store = SessionConfig::store(MemoryStore::new());
+        assert_eq!(store.clone().wire_name(), "session");
+        assert_eq!(store.secure(true).wire_name(), "__Host-session");
+        assert_eq!(SessionConfig::signed_cookie().secure(true).wire_name(), "session");
+    }
+
+    #[test]
     fn ids_are_random_and_long() {
         let (a, b) = (new_id(), new_id());
         assert_eq!(a.len(), 64);
