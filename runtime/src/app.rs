@@ -255,7 +255,11 @@ impl AppService {
         self.inner.router.routes().map(|r| (&r.method, r.pattern.as_str(), r.location.as_str()))
     }
 
-    pub(crate) fn dispatch(&self, request: http::Request<RequestBody>) -> ResponseFuture {
+    pub(crate) fn dispatch(
+        &self,
+        request: http::Request<RequestBody>,
+        remote: Option<std::net::SocketAddr>,
+    ) -> ResponseFuture {
         let (parts, body) = request.into_parts();
         let head = parts.method == Method::HEAD;
         let log = tracing::enabled!(tracing::Level::DEBUG)
@@ -273,13 +277,14 @@ impl AppService {
                         names,
                         self.inner.body_limits,
                         self.inner.shared.clone(),
+                        remote,
                     ),
                 )
             }
             Lookup::MethodNotAllowed { allow } => match &self.inner.method_not_allowed {
                 Some(handler) => {
                     fallback = Some((StatusCode::METHOD_NOT_ALLOWED, Some(allow.clone())));
-                    self.call(&**handler, self.bare_request(parts, body))
+                    self.call(&**handler, self.bare_request(parts, body, remote))
                 }
                 None => {
                     let mut response =
@@ -292,7 +297,7 @@ impl AppService {
             Lookup::NotFound => match &self.inner.not_found {
                 Some(handler) => {
                     fallback = Some((StatusCode::NOT_FOUND, None));
-                    self.call(&**handler, self.bare_request(parts, body))
+                    self.call(&**handler, self.bare_request(parts, body, remote))
                 }
                 None => State::Ready(Some(Error::not_found().into_response())),
             },
@@ -300,7 +305,12 @@ impl AppService {
         ResponseFuture { state, head, log, fallback }
     }
 
-    fn bare_request(&self, parts: http::request::Parts, body: RequestBody) -> Request {
+    fn bare_request(
+        &self,
+        parts: http::request::Parts,
+        body: RequestBody,
+        remote: Option<std::net::SocketAddr>,
+    ) -> Request {
         Request::new(
             parts,
             body,
@@ -308,6 +318,7 @@ impl AppService {
             Arc::from([]),
             self.inner.body_limits,
             self.inner.shared.clone(),
+            remote,
         )
     }
 
@@ -417,6 +428,6 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
-        self.dispatch(request.map(request_body))
+        self.dispatch(request.map(request_body), None)
     }
 }

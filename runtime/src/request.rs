@@ -56,6 +56,7 @@ pub struct Request {
     shared: Arc<Shared>,
     reissue: Mutex<Vec<cookie::Cookie<'static>>>,
     session: Mutex<Option<Session>>,
+    remote: Option<SocketAddr>,
 }
 
 /// What every request of an app can reach: its keys and session settings.
@@ -83,6 +84,7 @@ impl Request {
         param_names: Arc<[Box<str>]>,
         limits: BodyLimits,
         shared: Arc<Shared>,
+        remote: Option<SocketAddr>,
     ) -> Self {
         Self {
             parts,
@@ -94,6 +96,7 @@ impl Request {
             shared,
             reissue: Mutex::new(Vec::new()),
             session: Mutex::new(None),
+            remote,
         }
     }
 
@@ -192,7 +195,9 @@ impl Request {
 
     /// The address of the client's connection, when served over TCP.
     pub fn remote_addr(&self) -> Option<SocketAddr> {
-        self.parts.extensions.get::<RemoteAddr>().map(|a| a.0)
+        // Given by the server directly (an extension would cost a map per request), or by a
+        // layer in front of the app as a `RemoteAddr` extension.
+        self.remote.or_else(|| self.parts.extensions.get::<RemoteAddr>().map(|a| a.0))
     }
 
     /// The path parameter `name` of the route's pattern, percent-decoded.

@@ -21,7 +21,6 @@ use tokio::sync::Semaphore;
 use crate::app::{App, AppService, ResponseFuture, request_body};
 use crate::error::Error;
 use crate::handler::BoxFuture;
-use crate::request::RemoteAddr;
 
 impl App {
     /// Binds `addr` and returns the server, not yet running: read its
@@ -307,11 +306,10 @@ impl hyper::service::Service<http::Request<Incoming>> for ConnService {
     type Error = std::convert::Infallible;
     type Future = InFlight;
 
-    fn call(&self, mut request: http::Request<Incoming>) -> InFlight {
-        request.extensions_mut().insert(RemoteAddr(self.remote));
+    fn call(&self, request: http::Request<Incoming>) -> InFlight {
         self.activity.in_flight.fetch_add(1, Ordering::AcqRel);
         InFlight {
-            inner: self.app.dispatch(request.map(request_body)),
+            inner: self.app.dispatch(request.map(request_body), Some(self.remote)),
             activity: self.activity.clone(),
         }
     }

@@ -262,7 +262,7 @@ impl TestRequest<'_> {
             // Appended: `Cookie` headers the test gave explicitly are sent too.
             request.headers_mut().append(COOKIE, v);
         }
-        let response = match client.service.dispatch(request).await {
+        let response = match client.service.dispatch(request, None).await {
             Ok(r) => r,
             Err(never) => match never {},
         };

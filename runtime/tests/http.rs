@@ -666,3 +666,21 @@ async fn the_app_is_a_tower_service() {
     assert_eq!(parts.status, StatusCode::NOT_FOUND);
     assert_eq!(body, &br#"{"detail":"Not Found"}"#[..]);
 }
+
+/// The handler sees the client's address; the tower path, without a connection, sees none.
+#[tokio::test]
+async fn the_remote_address_reaches_the_handler() {
+    async fn peer(request: Request) -> String {
+        request.remote_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "none".to_owned())
+    }
+    let server = TestServer::start(App::new().get("/peer", peer)).await;
+    let body = reqwest::get(server.url("/peer")).await.unwrap().text().await.unwrap();
+    assert_eq!(body, "127.0.0.1");
+    server.stop().await.expect("stops");
+    let mut service = App::new().get("/peer", peer).build().unwrap();
+    let request =
+        http::Request::get("/peer").body(http_body_util::Full::new(bytes::Bytes::new())).unwrap();
+    let response = tower_service::Service::call(&mut service, request).await.unwrap();
+    let body = response.into_body().collect().await.unwrap();
+    assert_eq!(&body[..], b"none");
+}
