@@ -327,3 +327,15 @@ async fn signed_and_private_cookies_round_trip_and_resist_tampering() {
     // Swapped between names: each value only opens under its own name.
     assert_eq!(read(format!("signed_user={private}; private_token={signed}")).await, absent);
 }
+
+#[cfg(feature = "redis")]
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+#[cfg(feature = "redis")]
+#[tokio::test]
+async fn redis_store_sessions() {
+    let redis = redis_server::TestRedis::start();
+    let store = cookie_route::session::RedisStore::connect(&redis.url).await.expect("connects");
+    login_whoami_logout(SessionConfig::store(store)).await;
+}
