@@ -22,6 +22,8 @@ pub enum CookieRule {
     AttributeCharacter { attribute: &'static str, ch: char, index: usize },
     /// An attribute value is longer than browsers keep.
     AttributeTooLarge { attribute: &'static str, bytes: usize },
+    /// An attribute value browsers would read as something else (trimmed, ignored).
+    AttributeValue { attribute: &'static str, reason: &'static str },
     /// `SameSite=None` was asked for without `Secure`.
     SameSiteNoneWithoutSecure,
     /// A `__Secure-` or `__Host-` cookie without `Secure`.
@@ -68,6 +70,9 @@ impl fmt::Display for CookieRule {
                 "the `{attribute}` attribute must fit in {MAX_ATTRIBUTE_BYTES} bytes, \
                  this one has {bytes}"
             ),
+            Self::AttributeValue { attribute, reason } => {
+                write!(f, "the `{attribute}` attribute {reason}")
+            }
             Self::SameSiteNoneWithoutSecure => {
                 f.write_str("`SameSite=None` requires `Secure`; browsers reject it otherwise")
             }
@@ -181,15 +186,45 @@ pub fn unquote_value(raw: &str) -> Option<String> {
     Some(out)
 }
 
-/// Checks the value of the `Path` or `Domain` attribute.
+/// Checks the value of the `Path` or `Domain` attribute: one that clients would read as
+/// something else (trimmed, ignored, the request's own path) is refused.
 pub fn check_attribute(attribute: &'static str, value: &str) -> Result<(), CookieRule> {
     if value.len() > MAX_ATTRIBUTE_BYTES {
         return Err(CookieRule::AttributeTooLarge { attribute, bytes: value.len() });
     }
-    match value.char_indices().find(|&(_, c)| c == ';' || c.is_control() || !c.is_ascii()) {
-        Some((index, ch)) => Err(CookieRule::AttributeCharacter { attribute, ch, index }),
-        None => Ok(()),
+    if let Some((index, ch)) =
+        value.char_indices().find(|&(_, c)| c == ';' || c.is_control() || !c.is_ascii())
+    {
+        return Err(CookieRule::AttributeCharacter { attribute, ch, index });
     }
+    let refuse = |reason| Err(CookieRule::AttributeValue { attribute, reason });
+    if value.trim_matches([' ', '\t']) != value {
+        return refuse("must not start or end with whitespace (clients trim it)");
+    }
+    match attribute {
+        "Path" if !value.starts_with('/') => {
+            refuse("must start with `/` (clients ignore it otherwise)")
+        }
+        // As written: one leading dot (`.example.com`, RFC 2109 style) is dropped before
+        // writing, by the `cookie` crate and by `normalize_domain`, and clients drop one more.
+        "Domain" => {
+            if value.is_empty()
+                || value.starts_with('.')
+                || value.ends_with('.')
+                || value.contains(' ')
+            {
+                refuse("must be a host name (clients ignore it otherwise)")
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A `Domain` as it is written: without the one leading dot that RFC 2109 allowed.
+pub fn normalize_domain(domain: &str) -> &str {
+    domain.strip_prefix('.').unwrap_or(domain)
 }
 
 /// The cookie name prefixes that browsers enforce (RFC 6265bis §4.1.3).
@@ -335,5 +370,20 @@ mod tests {
             Err(CookieRule::SameSiteNoneWithoutSecure)
         );
         assert!(check_attributes("a", &Attributes { path: Some("/a;b"), ..secure }).is_err());
+        for path in ["", " /a", "/a ", "a"] {
+            assert!(
+                check_attributes("a", &Attributes { path: Some(path), ..secure }).is_err(),
+                "{path:?}"
+            );
+        }
+        for domain in ["", ".", "..x.com", " x.com", "x.com."] {
+            let domain = normalize_domain(domain);
+            assert!(
+                check_attributes("a", &Attributes { domain: Some(domain), ..secure }).is_err(),
+                "{domain:?}"
+            );
+        }
+        let written = normalize_domain(".x.com");
+        assert!(check_attributes("a", &Attributes { domain: Some(written), ..secure }).is_ok());
     }
 }

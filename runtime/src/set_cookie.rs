@@ -23,6 +23,11 @@ pub(crate) fn render(mut cookie: Cookie<'_>) -> Result<HeaderValue, CookieError>
     if cookie.same_site().is_none() {
         cookie.set_same_site(SameSite::Lax);
     }
+    // A date before 1601 is written with a short year (`27 Jul 64`) that clients read as
+    // another, future date: the epoch says "in the past" just as well.
+    if cookie.expires_datetime().is_some_and(|t| t.year() < 1601) {
+        cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
+    }
     let max_age = cookie.max_age().map(|d| d.whole_seconds());
     if let (Some(age), None) = (cookie.max_age(), cookie.expires()) {
         let expires = OffsetDateTime::now_utc().saturating_add(age);

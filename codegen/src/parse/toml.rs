@@ -430,7 +430,11 @@ fn cookie(
         max_age: max_age.as_ref().map(|(n, _)| *n),
         expires,
         path: path.as_ref().map(|p| p.value.clone()).or_else(|| defaults.path.clone()),
-        domain: domain.as_ref().map(|d| d.value.clone()).or_else(|| defaults.domain.clone()),
+        domain: domain
+            .as_ref()
+            .map(|d| d.value.clone())
+            .or_else(|| defaults.domain.clone())
+            .map(|d| grammar::normalize_domain(&d).to_owned()),
         secure: w.boolean(table, "secure").or(defaults.secure),
         http_only: w.boolean(table, "http_only").or(defaults.http_only),
         same_site: same_site(w, table).or_else(|| defaults.same_site.clone()),
