@@ -86,8 +86,9 @@ impl Limits {
         body_read_timeout, get_body_read_timeout: Duration
     );
     limit!(
-        /// How long a connection may stay open with no request in flight and nothing sent
-        /// either way (HTTP/1.1 keep-alive and HTTP/2 alike). Default 75 s.
+        /// How long a connection may stay open with no request in flight, none started or
+        /// finished, and nothing written to the client (HTTP/1.1 keep-alive and HTTP/2
+        /// alike: frames the client sends by itself do not keep it open). Default 75 s.
         idle_timeout, get_idle_timeout: Duration
     );
     limit!(

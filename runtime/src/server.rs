@@ -125,8 +125,9 @@ impl Server {
             .timer(TokioTimer::new())
             .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX))
             .max_concurrent_streams(256)
-            .keep_alive_interval(Some(limits.idle_timeout / 2))
-            .keep_alive_timeout(Duration::from_secs(20));
+            // No server PINGs: their acknowledgements would look like a live client. A dead
+            // or idle peer is closed by the idle timeout instead.
+            .keep_alive_interval(None);
         let builder = Arc::new(builder);
         let graceful = GracefulShutdown::new();
         let permits = Arc::new(Semaphore::new(limits.max_connections));
@@ -242,13 +243,11 @@ impl AsyncRead for TrackedIo {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        let this = self.project();
-        let before = buf.filled().len();
-        let result = this.inner.poll_read(cx, buf);
-        if buf.filled().len() > before {
-            this.activity.touch();
-        }
-        result
+        // What a client sends does not count as activity: requests do (their start and end),
+        // and what the server writes. Otherwise frames any client sends by itself (HTTP/2
+        // PING acknowledgements, window updates) would keep an idle connection, and its
+        // `max_connections` slot, forever.
+        self.project().inner.poll_read(cx, buf)
     }
 }
 
@@ -308,6 +307,7 @@ impl hyper::service::Service<http::Request<Incoming>> for ConnService {
 
     fn call(&self, request: http::Request<Incoming>) -> InFlight {
         self.activity.in_flight.fetch_add(1, Ordering::AcqRel);
+        self.activity.touch();
         InFlight {
             inner: self.app.dispatch(request.map(request_body), Some(self.remote)),
             activity: self.activity.clone(),

@@ -591,7 +591,6 @@ async fn a_kept_alive_connection_is_closed_after_the_idle_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: HTTP/2 PINGs count as activity, so an idle HTTP/2 connection is never closed and holds its max_connections slot for good"]
 async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their_slots() {
     // `Limits::idle_timeout`: "no request in flight and nothing sent either way (HTTP/1.1
     // keep-alive and HTTP/2 alike)". The server PINGs an HTTP/2 client every idle_timeout/2
