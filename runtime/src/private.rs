@@ -30,7 +30,7 @@ pub use std::time::Duration;
 use crate::convert;
 use crate::model::filter_to_vec;
 
-pub use core::{column, concat, file, line, stringify};
+pub use core::{column, concat, file, line};
 pub use std::boxed::Box;
 pub use std::option::Option::{self, None, Some};
 pub use std::result::Result::{self, Err, Ok};
@@ -364,6 +364,3 @@ pub fn finish_model<M: ResponseModel, R: ModelOutput>(
 ) -> Response {
     complete(value.into_model_response::<M>(options), temporal, status)
 }
-
-/// Checks at compile time that a type is a response model (the error names the type).
-pub const fn assert_response_model<M: ResponseModel>() {}
