@@ -242,6 +242,53 @@ pub async fn dependency<T: FromRequest>(
     T::from_request(request, response).await.map_err(IntoResponse::into_response)
 }
 
+/// A handler that a route declared in a file calls with its declared arguments `A`.
+///
+/// `R` is a type the macro generates for the route, named after the declaration's place
+/// (`route_at_routes_toml_3_1`): when a handler does not fit, the compiler reports the
+/// handler's signature and names this bound, and so the route in the file.
+pub trait DeclaredHandler<R, A> {
+    /// The handler's future.
+    type Future: Future;
+    /// Calls the handler.
+    fn call_declared(&self, args: A) -> Self::Future;
+}
+
+macro_rules! declared_handler {
+    ($($a:ident)*) => {
+        impl<R, F, Fut, $($a,)*> DeclaredHandler<R, ($($a,)*)> for F
+        where
+            F: Fn($($a),*) -> Fut,
+            Fut: Future,
+        {
+            type Future = Fut;
+            #[inline(always)]
+            #[allow(non_snake_case, reason = "the arguments are named for their types")]
+            fn call_declared(&self, ($($a,)*): ($($a,)*)) -> Fut {
+                self($($a),*)
+            }
+        }
+    };
+}
+
+declared_handler!();
+declared_handler!(A1);
+declared_handler!(A1 A2);
+declared_handler!(A1 A2 A3);
+declared_handler!(A1 A2 A3 A4);
+declared_handler!(A1 A2 A3 A4 A5);
+declared_handler!(A1 A2 A3 A4 A5 A6);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
+declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
+
 /// The body.
 pub async fn body<T: FromBody>(request: &Request) -> Result<T, Error> {
     T::from_body(request).await

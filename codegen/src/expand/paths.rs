@@ -44,5 +44,6 @@ paths! {
     body => ::cookie_route::__private::body;
     finish => ::cookie_route::__private::finish;
     after => ::cookie_route::__private::after;
+    declared_handler => ::cookie_route::__private::DeclaredHandler;
     finish_model => ::cookie_route::__private::finish_model;
 }

@@ -1,7 +1,7 @@
 //! A route: the handler that extracts, calls, filters and merges, and its registration.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::paths;
@@ -23,6 +23,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let mut values = Vec::new();
     let mut checked = Vec::new();
     let mut args = Vec::new();
+    let mut arg_types = Vec::new();
     for param in &route.params {
         let b = &param.binding;
         let ty = &param.ty;
@@ -86,9 +87,14 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
             ParamKind::Temporal => args.push(quote!(&mut __response)),
             ParamKind::Request => args.push(quote!(&__req)),
         }
+        arg_types.push(match param.kind {
+            ParamKind::Temporal => quote!(&mut #response),
+            ParamKind::Request => quote!(&#request),
+            _ => quote!(#ty),
+        });
     }
 
-    let handler = &route.handler;
+    let call = call(route, &args, &arg_types);
     let status = match &route.status {
         Some(s) => {
             let code = s.value;
@@ -136,12 +142,34 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                     return rejection;
                 }
                 #unchecked
-                let __value = #handler(#(#args),*).await;
+                let __value = #call.await;
                 let __finished = #finish;
                 #after(&__req, __finished).await
             })
         }
     }
+}
+
+/// The call of the handler. A route declared in a file calls it through
+/// `DeclaredHandler<route_at_FILE_LINE_COL, (declared types)>`, so that a handler whose
+/// signature does not fit is reported on the handler with a note naming the declaration.
+fn call(route: &Route, args: &[TokenStream], arg_types: &[TokenStream]) -> TokenStream {
+    let handler = &route.handler;
+    let Some(location) = route.origin.location() else {
+        return quote!(#handler(#(#args),*));
+    };
+    let marker = format_ident!("route_at_{}", identifier_text(&location));
+    let declared = paths::declared_handler();
+    quote! {{
+        #[allow(non_camel_case_types)]
+        struct #marker;
+        #declared::<#marker, (#(#arg_types,)*)>::call_declared(&#handler, (#(#args,)*))
+    }}
+}
+
+/// `text` with every character that cannot be in an identifier made `_`.
+fn identifier_text(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
 fn filter_options(route: &Route) -> TokenStream {

@@ -82,7 +82,15 @@ pub fn app() -> ::cookie_route::__private::App {
             ) else {
                 return ::cookie_route::__private::Response::internal_server_error();
             };
-            let __value = handlers::get_cookie(__cookie_route_arg1).await;
+            let __value = {
+                #[allow(non_camel_case_types)]
+                struct route_at_routes_toml_6_1;
+                ::cookie_route::__private::DeclaredHandler::<
+                    route_at_routes_toml_6_1,
+                    (::core::option::Option<::std::string::String>,),
+                >::call_declared(&handlers::get_cookie, (__cookie_route_arg1,))
+            }
+                .await;
             let __finished = ::cookie_route::__private::finish(
                 __response,
                 __value,
