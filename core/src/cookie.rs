@@ -140,17 +140,36 @@ pub const fn is_cookie_octet(byte: u8) -> bool {
     matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
 }
 
+/// What a byte of a value is: 0 refused, 1 a `cookie-octet`, 2 sent in a quoted string.
+const VALUE_BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if is_cookie_octet(b as u8) {
+            1
+        } else if matches!(b as u8, b' ' | b'"' | b',' | b'\\') {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Checks that `value` can be sent as a cookie value and says how it must be written.
 pub fn check_value(value: &str) -> Result<ValueForm, CookieRule> {
-    let mut form = ValueForm::Bare;
-    for (index, ch) in value.char_indices() {
-        match ch {
-            ' ' | '"' | ',' | '\\' => form = ValueForm::Quoted,
-            c if c.is_ascii() && is_cookie_octet(c as u8) => {}
-            ch => return Err(CookieRule::ValueCharacter { ch, index }),
+    let mut kinds = 1;
+    for (index, &b) in value.as_bytes().iter().enumerate() {
+        let kind = VALUE_BYTES[usize::from(b)];
+        if kind == 0 {
+            // `index` is a character boundary: every byte before it was ASCII.
+            let ch = value[index..].chars().next().unwrap_or('\u{fffd}');
+            return Err(CookieRule::ValueCharacter { ch, index });
         }
+        kinds |= kind;
     }
-    Ok(form)
+    Ok(if kinds & 2 == 0 { ValueForm::Bare } else { ValueForm::Quoted })
 }
 
 /// Writes `value` as a quoted string, escaping `"` and `\` (the [`ValueForm::Quoted`] form).

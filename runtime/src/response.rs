@@ -332,31 +332,22 @@ impl Response {
         if temporal.headers.is_empty() {
             return;
         }
-        let own_cookies: Vec<HeaderValue> = match self.headers.entry(header::SET_COOKIE) {
-            header::Entry::Occupied(entry) => entry.remove_entry_mult().1.collect(),
-            header::Entry::Vacant(_) => Vec::new(),
-        };
-        let mut current: Option<HeaderName> = None;
-        for (name, value) in temporal.headers {
-            match name {
-                Some(name) => {
-                    if name == header::SET_COOKIE {
-                        self.headers.append(&name, value);
-                    } else {
-                        self.headers.insert(&name, value);
-                    }
-                    current = Some(name);
-                }
-                // Further values of the same name as the previous item.
-                None => {
-                    if let Some(name) = &current {
-                        self.headers.append(name, value);
-                    }
-                }
+        // The temporal headers are the base and this response's own go on top: cookies after
+        // the temporal ones, other headers only where the temporal response has none of
+        // their name. A returned value usually brings one header (`content-type`), the
+        // temporal response its cookies: this way round, the few are moved.
+        let own = std::mem::replace(&mut self.headers, temporal.headers);
+        // Whether the values of the current name (`None` items repeat the previous name)
+        // are kept.
+        let mut current: Option<(HeaderName, bool)> = None;
+        for (name, value) in own {
+            if let Some(name) = name {
+                let keep = name == header::SET_COOKIE || !self.headers.contains_key(&name);
+                current = Some((name, keep));
             }
-        }
-        for value in own_cookies {
-            self.headers.append(header::SET_COOKIE, value);
+            if let Some((name, true)) = &current {
+                self.headers.append(name, value);
+            }
         }
     }
 
@@ -514,5 +505,50 @@ impl<T> std::ops::Deref for Json<T> {
 impl<T> std::ops::DerefMut for Json<T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values<'a>(response: &'a Response, name: &str) -> Vec<&'a str> {
+        response.headers().get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
+    }
+
+    #[test]
+    fn merge_keeps_cookie_order_and_lets_the_temporal_headers_win() {
+        let mut temporal = Response::new();
+        temporal.set_cookie(Cookie::new("a", "1")).unwrap();
+        temporal.set_cookie(Cookie::new("b", "2")).unwrap();
+        temporal.headers_mut().insert("x-from", HeaderValue::from_static("temporal"));
+        temporal.headers_mut().append("x-many", HeaderValue::from_static("t1"));
+        temporal.headers_mut().append("x-many", HeaderValue::from_static("t2"));
+        temporal.set_status(StatusCode::ACCEPTED);
+
+        let mut answer = Response::new();
+        answer.set_cookie(Cookie::new("a", "3")).unwrap();
+        answer.headers_mut().insert("x-from", HeaderValue::from_static("returned"));
+        answer.headers_mut().append("x-many", HeaderValue::from_static("r1"));
+        answer.headers_mut().append("link", HeaderValue::from_static("</a>"));
+        answer.headers_mut().append("link", HeaderValue::from_static("</b>"));
+        answer.merge_temporal(temporal);
+
+        let cookies: Vec<_> = answer.set_cookie_headers().map(|c| &c[..3]).collect();
+        assert_eq!(cookies, ["a=1", "b=2", "a=3"], "the returned value's cookie is last");
+        assert_eq!(values(&answer, "x-from"), ["temporal"]);
+        assert_eq!(values(&answer, "x-many"), ["t1", "t2"]);
+        assert_eq!(values(&answer, "link"), ["</a>", "</b>"], "every value of its own kept");
+        assert_eq!(answer.status(), StatusCode::ACCEPTED);
+    }
+
+    #[test]
+    fn merge_of_an_empty_temporal_response_changes_nothing() {
+        let mut answer = Response::new();
+        answer.headers_mut().insert("x-own", HeaderValue::from_static("1"));
+        answer.set_status(StatusCode::CREATED);
+        answer.merge_temporal(Response::new());
+        assert_eq!(values(&answer, "x-own"), ["1"]);
+        assert_eq!(answer.status(), StatusCode::CREATED);
     }
 }

@@ -10,53 +10,113 @@ use crate::error::CookieError;
 
 /// Checks `cookie`, fills in the defaults it leaves unset (`Path=/`, `HttpOnly`,
 /// `SameSite=Lax`, an `Expires` matching `Max-Age`), and renders its `Set-Cookie` value.
-pub(crate) fn render(mut cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
+///
+/// The text is what the `cookie` crate's `Display` writes for the completed cookie (the same
+/// attributes in the same order; a test holds the two together), written here directly into
+/// one buffer of the right size: on a route that sets a cookie, going through `fmt` and
+/// `time`'s generic date formatter cost more than the rest of the request.
+pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     let name = cookie.name();
-    grammar::check_name(name).map_err(|rule| CookieError::new(name, rule))?;
-    let form = grammar::check_value(cookie.value()).map_err(|rule| CookieError::new(name, rule))?;
-    if cookie.path().is_none() {
-        cookie.set_path("/");
-    }
-    if cookie.http_only().is_none() {
-        cookie.set_http_only(true);
-    }
-    if cookie.same_site().is_none() {
-        cookie.set_same_site(SameSite::Lax);
-    }
-    // A date before 1601 is written with a short year (`27 Jul 64`) that clients read as
-    // another, future date: the epoch says "in the past" just as well.
-    if cookie.expires_datetime().is_some_and(|t| t.year() < 1601) {
-        cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
-    }
+    let refused = |rule| CookieError::new(name, rule);
+    grammar::check_name(name).map_err(refused)?;
+    let value = cookie.value();
+    let form = grammar::check_value(value).map_err(refused)?;
+    let path = cookie.path().unwrap_or("/");
+    let http_only = cookie.http_only().unwrap_or(true);
+    let same_site = cookie.same_site().unwrap_or(SameSite::Lax);
+    let partitioned = cookie.partitioned() == Some(true);
     let max_age = cookie.max_age().map(|d| d.whole_seconds());
-    if let (Some(age), None) = (cookie.max_age(), cookie.expires()) {
-        let expires = OffsetDateTime::now_utc().saturating_add(age);
-        cookie.set_expires(Expiration::DateTime(expires));
-    }
+    let expires = match cookie.expires() {
+        // A date before 1601 is written with a short year (`27 Jul 64`) that clients read as
+        // another, future date: the epoch says "in the past" just as well.
+        Some(Expiration::DateTime(t)) if t.year() < 1601 => Some(OffsetDateTime::UNIX_EPOCH),
+        Some(Expiration::DateTime(t)) => Some(t),
+        Some(Expiration::Session) => None,
+        None => cookie.max_age().map(|age| OffsetDateTime::now_utc().saturating_add(age)),
+    };
+    let secure = cookie.secure() == Some(true)
+        || partitioned
+        || (cookie.secure().is_none() && same_site == SameSite::None);
     let attributes = Attributes {
         secure: cookie.secure() == Some(true),
-        same_site_none: cookie.same_site() == Some(SameSite::None),
-        partitioned: cookie.partitioned() == Some(true),
+        same_site_none: same_site == SameSite::None,
+        partitioned,
         domain: cookie.domain(),
-        path: cookie.path(),
+        path: Some(path),
         max_age,
     };
-    grammar::check_attributes(cookie.name(), &attributes)
-        .map_err(|rule| CookieError::new(cookie.name(), rule))?;
-    if form == ValueForm::Quoted {
-        let quoted = grammar::quote_value(cookie.value());
-        cookie.set_value(quoted);
+    grammar::check_attributes(name, &attributes).map_err(refused)?;
+    let quoted = (form == ValueForm::Quoted).then(|| grammar::quote_value(value));
+    let wire_value = quoted.as_deref().unwrap_or(value);
+    grammar::check_size(name, wire_value).map_err(refused)?;
+
+    let domain = cookie.domain();
+    let mut out = String::with_capacity(
+        name.len() + wire_value.len() + path.len() + domain.map_or(0, str::len) + 112,
+    );
+    out.push_str(name);
+    out.push('=');
+    out.push_str(wire_value);
+    if http_only {
+        out.push_str("; HttpOnly");
     }
-    grammar::check_size(cookie.name(), cookie.value())
-        .map_err(|rule| CookieError::new(cookie.name(), rule))?;
+    out.push_str(match same_site {
+        SameSite::Strict => "; SameSite=Strict",
+        SameSite::Lax => "; SameSite=Lax",
+        SameSite::None => "; SameSite=None",
+    });
+    if partitioned {
+        out.push_str("; Partitioned");
+    }
+    if secure {
+        out.push_str("; Secure");
+    }
+    out.push_str("; Path=");
+    out.push_str(path);
+    if let Some(domain) = domain {
+        out.push_str("; Domain=");
+        out.push_str(domain);
+    }
+    if let Some(seconds) = max_age {
+        out.push_str("; Max-Age=");
+        out.push_str(itoa::Buffer::new().format(seconds));
+    }
+    if let Some(expires) = expires {
+        out.push_str("; Expires=");
+        push_http_date(&mut out, expires);
+    }
     // Every part was checked above, so this cannot fail; map it all the same rather than
     // trusting that the checks and `HeaderValue` agree forever.
-    HeaderValue::try_from(cookie.to_string()).map_err(|_| {
-        CookieError::new(
-            cookie.name(),
-            grammar::CookieRule::ValueCharacter { ch: '\u{0}', index: 0 },
-        )
+    HeaderValue::try_from(out).map_err(|_| {
+        CookieError::new(name, grammar::CookieRule::ValueCharacter { ch: '\u{0}', index: 0 })
     })
+}
+
+/// Writes `time` as an HTTP date, `Thu, 01 Jan 1970 00:00:00 GMT` (the `cookie` crate's
+/// format: the year as it is, from 1601 on always four digits).
+fn push_http_date(out: &mut String, time: OffsetDateTime) {
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let time = time.to_offset(time::UtcOffset::UTC);
+    let two = |out: &mut String, n: u8| {
+        out.push(char::from(b'0' + n / 10));
+        out.push(char::from(b'0' + n % 10));
+    };
+    out.push_str(WEEKDAYS[usize::from(time.weekday().number_days_from_monday())]);
+    out.push_str(", ");
+    two(out, time.day());
+    out.push(' ');
+    out.push_str(MONTHS[usize::from(u8::from(time.month()) - 1)]);
+    out.push(' ');
+    out.push_str(itoa::Buffer::new().format(time.year()));
+    out.push(' ');
+    two(out, time.hour());
+    out.push(':');
+    two(out, time.minute());
+    out.push(':');
+    two(out, time.second());
+    out.push_str(" GMT");
 }
 
 /// The cookie that removes `name` from a client: empty, `Max-Age=0` and an `Expires` in the
@@ -93,6 +153,66 @@ mod tests {
 
     fn rendered(c: Cookie<'_>) -> String {
         render(c).unwrap().to_str().unwrap().to_owned()
+    }
+
+    /// The cookie as the `cookie` crate writes it once the defaults are filled in.
+    fn as_cookie_crate_writes_it(mut c: Cookie<'_>) -> String {
+        if c.path().is_none() {
+            c.set_path("/");
+        }
+        if c.http_only().is_none() {
+            c.set_http_only(true);
+        }
+        if c.same_site().is_none() {
+            c.set_same_site(SameSite::Lax);
+        }
+        c.to_string()
+    }
+
+    #[test]
+    fn text_is_the_cookie_crates() {
+        let at = |s: &str| {
+            time::PrimitiveDateTime::parse(
+                s,
+                &time::format_description::well_known::Iso8601::DEFAULT,
+            )
+            .unwrap()
+            .assume_utc()
+        };
+        let cookies = [
+            Cookie::new("a", "b"),
+            Cookie::build(("last_user", "42"))
+                .max_age(time::Duration::hours(1))
+                .expires(at("2026-11-24T09:05:07"))
+                .secure(true)
+                .same_site(SameSite::Strict)
+                .build(),
+            Cookie::build(("s", "v"))
+                .http_only(false)
+                .same_site(SameSite::None)
+                .secure(true)
+                .partitioned(true)
+                .path("/app")
+                .domain("example.com")
+                .expires(at("1601-01-01T00:00:00"))
+                .build(),
+            Cookie::build(("x", ""))
+                .expires(Expiration::Session)
+                .max_age(time::Duration::ZERO)
+                .build(),
+            Cookie::build(("y", "1")).expires(at("9999-12-31T23:59:59")).build(),
+            Cookie::build(("y", "1")).expires(at("2000-02-29T12:00:00")).build(),
+            removal(Cookie::build(("__Host-sid", "")).build()),
+        ];
+        for cookie in cookies {
+            assert_eq!(rendered(cookie.clone()), as_cookie_crate_writes_it(cookie));
+        }
+        // Max-Age without Expires: the Expires written is now + Max-Age, in the same text.
+        let s = rendered(Cookie::build(("a", "b")).max_age(time::Duration::days(400)).build());
+        let expires = Cookie::parse(s.clone()).unwrap().expires_datetime().unwrap();
+        let again =
+            Cookie::build(("a", "b")).max_age(time::Duration::days(400)).expires(expires).build();
+        assert_eq!(s, as_cookie_crate_writes_it(again));
     }
 
     #[test]
