@@ -297,7 +297,7 @@ pub async fn body<T: FromBody>(request: &Request) -> Result<T, Error> {
 /// The response of a route without a response model: the returned value, the temporal
 /// response merged in, and the route's status unless one was set.
 pub fn finish<R: IntoResponse>(temporal: Response, value: R, status: Option<u16>) -> Response {
-    complete(value.into_response(), temporal, status)
+    complete(value.into_response_on(temporal), status)
 }
 
 /// What every route does last: cookies read with an old key are re-issued, and the session
@@ -337,8 +337,8 @@ pub fn private_cookie<T: ValueType>(
     convert_opt(request.private_cookie(name).as_deref(), "cookie", name)
 }
 
-fn complete(mut response: Response, temporal: Response, status: Option<u16>) -> Response {
-    response.merge_temporal(temporal);
+/// The route's default status unless one was set, and no body where the status forbids one.
+fn complete(mut response: Response, status: Option<u16>) -> Response {
     if !response.status_is_explicit()
         && let Some(status) = status.and_then(|s| StatusCode::from_u16(s).ok())
     {
@@ -363,41 +363,62 @@ fn complete(mut response: Response, temporal: Response, status: Option<u16>) -> 
             `Response` (sent as it is), or `Result<_, E>` / `(StatusCode, _)` of those"
 )]
 pub trait ModelOutput {
-    /// Converts, filtering serializable values through `M`.
-    fn into_model_response<M: ResponseModel>(self, options: &FilterOptions) -> Response;
+    /// Converts, filtering serializable values through `M`, and merges the temporal
+    /// response in (see [`IntoResponse::into_response_on`]).
+    fn into_model_response<M: ResponseModel>(
+        self,
+        temporal: Response,
+        options: &FilterOptions,
+    ) -> Response;
 }
 
 impl<T: serde::Serialize> ModelOutput for Json<T> {
-    fn into_model_response<M: ResponseModel>(self, options: &FilterOptions) -> Response {
+    fn into_model_response<M: ResponseModel>(
+        self,
+        temporal: Response,
+        options: &FilterOptions,
+    ) -> Response {
         match filter_to_vec(&self.0, M::schema(), options) {
-            Ok(bytes) => Response::with_body("application/json", bytes),
+            Ok(bytes) => temporal.with_body_on("application/json", bytes),
             Err(error) => {
                 tracing::error!(%error, "ResponseValidationError");
-                Response::internal_server_error()
+                Response::internal_server_error().into_response_on(temporal)
             }
         }
     }
 }
 
 impl ModelOutput for Response {
-    fn into_model_response<M: ResponseModel>(self, _: &FilterOptions) -> Response {
-        self
+    fn into_model_response<M: ResponseModel>(
+        self,
+        temporal: Response,
+        _: &FilterOptions,
+    ) -> Response {
+        self.into_response_on(temporal)
     }
 }
 
 impl<T: ModelOutput> ModelOutput for (StatusCode, T) {
-    fn into_model_response<M: ResponseModel>(self, options: &FilterOptions) -> Response {
-        let mut r = self.1.into_model_response::<M>(options);
+    fn into_model_response<M: ResponseModel>(
+        self,
+        temporal: Response,
+        options: &FilterOptions,
+    ) -> Response {
+        let mut r = self.1.into_model_response::<M>(temporal, options);
         r.set_status(self.0);
         r
     }
 }
 
 impl<T: ModelOutput, E: IntoResponse> ModelOutput for Result<T, E> {
-    fn into_model_response<M: ResponseModel>(self, options: &FilterOptions) -> Response {
+    fn into_model_response<M: ResponseModel>(
+        self,
+        temporal: Response,
+        options: &FilterOptions,
+    ) -> Response {
         match self {
-            Ok(v) => v.into_model_response::<M>(options),
-            Err(e) => e.into_response(),
+            Ok(v) => v.into_model_response::<M>(temporal, options),
+            Err(e) => e.into_response_on(temporal),
         }
     }
 }
@@ -409,5 +430,5 @@ pub fn finish_model<M: ResponseModel, R: ModelOutput>(
     status: Option<u16>,
     options: &FilterOptions,
 ) -> Response {
-    complete(value.into_model_response::<M>(options), temporal, status)
+    complete(value.into_model_response::<M>(temporal, options), status)
 }

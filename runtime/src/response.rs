@@ -214,6 +214,21 @@ impl Response {
         r
     }
 
+    /// This temporal response with `body` and, unless it has one, a `Content-Type`: what
+    /// merging it into `Response::with_body(content_type, body)` gives (its status, headers
+    /// and cookies win), without building that second response.
+    pub(crate) fn with_body_on(
+        mut self,
+        content_type: &'static str,
+        body: impl Into<Body>,
+    ) -> Self {
+        if !self.headers.contains_key(header::CONTENT_TYPE) {
+            self.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        self.body = body.into();
+        self
+    }
+
     /// `value` serialized as JSON, with `status`. A value that cannot be serialized is a
     /// logged 500.
     pub fn json_with_status<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Self {
@@ -385,6 +400,20 @@ impl Response {
 pub trait IntoResponse {
     /// Converts into a response.
     fn into_response(self) -> Response;
+
+    /// Converts into the answer of a handler that also set cookies, headers or a status on
+    /// the temporal response `temporal`: what [`into_response`](Self::into_response) then
+    /// [`Response::merge_temporal`] give. Values that are only a body and a content type
+    /// write them onto `temporal` instead of building a second header map.
+    #[doc(hidden)]
+    fn into_response_on(self, temporal: Response) -> Response
+    where
+        Self: Sized,
+    {
+        let mut response = self.into_response();
+        response.merge_temporal(temporal);
+        response
+    }
 }
 
 impl IntoResponse for Response {
@@ -424,11 +453,19 @@ impl IntoResponse for &'static str {
     fn into_response(self) -> Response {
         Response::with_body(TEXT, self)
     }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        temporal.with_body_on(TEXT, self)
+    }
 }
 
 impl IntoResponse for String {
     fn into_response(self) -> Response {
         Response::with_body(TEXT, self)
+    }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        temporal.with_body_on(TEXT, self)
     }
 }
 
@@ -436,11 +473,19 @@ impl IntoResponse for Cow<'static, str> {
     fn into_response(self) -> Response {
         Response::with_body(TEXT, self)
     }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        temporal.with_body_on(TEXT, self)
+    }
 }
 
 impl IntoResponse for Bytes {
     fn into_response(self) -> Response {
         Response::with_body("application/octet-stream", self)
+    }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        temporal.with_body_on("application/octet-stream", self)
     }
 }
 
@@ -448,11 +493,21 @@ impl IntoResponse for Vec<u8> {
     fn into_response(self) -> Response {
         Response::with_body("application/octet-stream", self)
     }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        temporal.with_body_on("application/octet-stream", self)
+    }
 }
 
 impl<R: IntoResponse> IntoResponse for (StatusCode, R) {
     fn into_response(self) -> Response {
         let mut r = self.1.into_response();
+        r.set_status(self.0);
+        r
+    }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        let mut r = self.1.into_response_on(temporal);
         r.set_status(self.0);
         r
     }
@@ -463,6 +518,13 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
         match self {
             Ok(v) => v.into_response(),
             Err(e) => e.into_response(),
+        }
+    }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        match self {
+            Ok(v) => v.into_response_on(temporal),
+            Err(e) => e.into_response_on(temporal),
         }
     }
 }
@@ -481,6 +543,10 @@ impl<T: Into<Body>> IntoResponse for Html<T> {
     fn into_response(self) -> Response {
         Response::with_body(HTML, self.0)
     }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        temporal.with_body_on(HTML, self.0)
+    }
 }
 
 /// A JSON body, `application/json`; as an input, a JSON request body.
@@ -492,6 +558,17 @@ impl<T: Serialize> IntoResponse for Json<T> {
         let mut r = Response::json_with_status(StatusCode::OK, &self.0);
         r.status_explicit = false;
         r
+    }
+
+    fn into_response_on(self, temporal: Response) -> Response {
+        match serde_json::to_vec(&self.0) {
+            Ok(bytes) => temporal.with_body_on("application/json", bytes),
+            Err(_) => {
+                let mut response = self.into_response();
+                response.merge_temporal(temporal);
+                response
+            }
+        }
     }
 }
 
@@ -540,6 +617,58 @@ mod tests {
         assert_eq!(values(&answer, "x-many"), ["t1", "t2"]);
         assert_eq!(values(&answer, "link"), ["</a>", "</b>"], "every value of its own kept");
         assert_eq!(answer.status(), StatusCode::ACCEPTED);
+    }
+
+    /// `into_response_on` is `into_response` then `merge_temporal`, for every value that
+    /// takes the shortcut.
+    #[test]
+    fn into_response_on_is_into_response_then_merge() {
+        fn temporals() -> Vec<Response> {
+            let mut with_cookie = Response::new();
+            with_cookie.set_cookie(Cookie::new("a", "1")).unwrap();
+            let mut with_type = Response::new();
+            with_type.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("x/y"));
+            with_type.set_status(StatusCode::ACCEPTED);
+            vec![Response::new(), with_cookie, with_type]
+        }
+        fn same(a: Response, b: Response) {
+            assert_eq!(a.status(), b.status());
+            assert_eq!(a.status_is_explicit(), b.status_is_explicit());
+            let mut x: Vec<_> = a.headers().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut y: Vec<_> = b.headers().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            x.sort_by(|p, q| p.0.as_str().cmp(q.0.as_str()));
+            y.sort_by(|p, q| p.0.as_str().cmp(q.0.as_str()));
+            assert_eq!(x, y);
+            let body = |r: &Response| match &r.body().kind {
+                BodyKind::Full(bytes) => bytes.clone(),
+                _ => Bytes::new(),
+            };
+            assert_eq!(body(&a), body(&b));
+        }
+        fn check<T: IntoResponse + Clone>(value: T) {
+            for temporal in temporals() {
+                let mut merged = value.clone().into_response();
+                merged.merge_temporal(temporals_like(&temporal));
+                same(value.clone().into_response_on(temporal), merged);
+            }
+        }
+        fn temporals_like(t: &Response) -> Response {
+            let mut copy = Response::new();
+            *copy.headers_mut() = t.headers().clone();
+            if t.status_is_explicit() {
+                copy.set_status(t.status());
+            }
+            copy
+        }
+        check("text");
+        check(String::from("text"));
+        check(Bytes::from_static(b"bytes"));
+        check(vec![1_u8, 2]);
+        check(Html("<p>hi</p>"));
+        check(Json(serde_json::json!({"a": 1})));
+        check((StatusCode::CREATED, Json(1)));
+        check(Ok::<_, StatusCode>("fine"));
+        check(Err::<&str, _>(StatusCode::IM_A_TEAPOT));
     }
 
     #[test]
