@@ -7,8 +7,10 @@
 // would only move it to the heap on the way out.
 #![allow(clippy::result_large_err)]
 
-use std::fmt::Display;
+use std::fmt::{self, Display};
+use std::pin::Pin;
 use std::str::FromStr;
+use std::task::{Context, Poll};
 
 pub use inventory;
 
@@ -301,8 +303,48 @@ pub fn finish<R: IntoResponse>(temporal: Response, value: R, status: Option<u16>
 }
 
 /// What every route does last: cookies read with an old key are re-issued, and the session
-/// is saved.
-pub async fn after(request: &Request, mut response: Response) -> Response {
+/// is saved. Most requests have neither: they get their response back at once, and the
+/// handler's future does not carry the session's saving inline (it is boxed when needed).
+pub fn after(request: &Request, response: Response) -> After<'_> {
+    let pending = request.has_reissued() || request.session_slot().is_some();
+    if pending {
+        After::Pending(Box::pin(after_slow(request, response)))
+    } else {
+        After::Ready(Some(response))
+    }
+}
+
+/// The future of [`after`].
+pub enum After<'a> {
+    /// Nothing to do.
+    Ready(Option<Response>),
+    /// Re-issuing cookies or saving the session.
+    Pending(Pin<Box<dyn Future<Output = Response> + Send + 'a>>),
+}
+
+impl fmt::Debug for After<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Ready(_) => "After::Ready",
+            Self::Pending(_) => "After::Pending",
+        })
+    }
+}
+
+impl Future for After<'_> {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        match self.get_mut() {
+            Self::Ready(response) => {
+                Poll::Ready(response.take().expect("`After` polled after it finished"))
+            }
+            Self::Pending(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+async fn after_slow(request: &Request, mut response: Response) -> Response {
     for cookie in request.take_reissued() {
         let name = cookie.name().to_owned();
         let set_already = response

@@ -154,6 +154,11 @@ impl Request {
     }
 
     /// The cookies to re-issue under the current key.
+    /// Whether a cookie waits to be re-issued.
+    pub(crate) fn has_reissued(&self) -> bool {
+        !self.reissue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty()
+    }
+
     pub(crate) fn take_reissued(&self) -> Vec<cookie::Cookie<'static>> {
         std::mem::take(&mut *self.reissue.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
