@@ -113,12 +113,23 @@ pub const fn is_token_byte(byte: u8) -> bool {
         | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
 }
 
+/// [`is_token_byte`] as a table, for the loop over a name.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_token_byte(b as u8);
+        b += 1;
+    }
+    table
+};
+
 /// Checks that `name` can be sent as a cookie name.
 pub fn check_name(name: &str) -> Result<(), CookieRule> {
     if name.is_empty() {
         return Err(CookieRule::EmptyName);
     }
-    match name.bytes().position(|b| !is_token_byte(b)) {
+    match name.bytes().position(|b| !TOKEN_BYTES[usize::from(b)]) {
         Some(index) => Err(CookieRule::NameCharacter { byte: name.as_bytes()[index], index }),
         None => Ok(()),
     }
