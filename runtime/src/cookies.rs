@@ -2,7 +2,9 @@
 //!
 //! The `Cookie` headers are parsed once, on the first read, into an index of byte ranges:
 //! no cookie is copied until a handler asks for it, and a value is only allocated when it
-//! was sent quoted (`name="a b"`). Every `Cookie` header is read (HTTP/2 sends one per
+//! was sent quoted (`name="a b"`). The index is the one allocation of the first read, sized
+//! before parsing so that it does not grow with the number of cookies
+//! (`tests/cookie_alloc.rs`). Every `Cookie` header is read (HTTP/2 sends one per
 //! cookie). A pair without `=` or with an empty name is skipped. When a name is sent more
 //! than once, the first occurrence wins: browsers send the cookie with the longest (most
 //! specific) `Path` first.
@@ -71,7 +73,9 @@ impl RequestCookies {
         headers: &'a HeaderMap,
     ) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + 'a {
         let index = self.index(headers);
-        let values: Vec<&[u8]> = headers.get_all(COOKIE).iter().map(|v| v.as_bytes()).collect();
+        // One allocation, sized up front: HTTP/2 clients send one header per cookie.
+        let mut values = Vec::with_capacity(headers.get_all(COOKIE).iter().count());
+        values.extend(headers.get_all(COOKIE).iter().map(|v| v.as_bytes()));
         index.iter().enumerate().filter_map(move |(i, e)| {
             let header = values[e.header as usize];
             let name = std::str::from_utf8(slice(header, e.name)).ok()?;
@@ -112,8 +116,29 @@ fn trim(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// How many times `x` occurs in `bytes`, counted in `u8` lanes 255 bytes at a time so that
+/// it vectorizes.
+fn count(bytes: &[u8], x: u8) -> usize {
+    bytes.chunks(255).map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == x)))).sum()
+}
+
+/// At least as many entries as `parse` will find in `bytes`: each needs an `=` and ends at a
+/// `;` or at the end of the header.
+fn bound(bytes: &[u8]) -> usize {
+    count(bytes, b'=').min(count(bytes, b';') + 1)
+}
+
+/// Whether every byte is allowed: no early exit, so that long values are checked a vector
+/// at a time.
+fn all_allowed(bytes: &[u8], min: u8) -> bool {
+    bytes.iter().fold(true, |ok, &b| ok & (b >= min) & (b != 0x7f))
+}
+
 fn parse(headers: &HeaderMap) -> Vec<Entry> {
-    let mut entries = Vec::new();
+    // One allocation, however many cookies were sent (none without a pair): the index is
+    // sized from a count of the separators rather than grown as it fills.
+    let bound = headers.get_all(COOKIE).iter().map(|v| bound(v.as_bytes())).sum();
+    let mut entries = Vec::with_capacity(bound);
     for (header, value) in headers.get_all(COOKIE).iter().enumerate() {
         let bytes = value.as_bytes();
         // Header values longer than u32::MAX cannot reach us (the header limit is far
@@ -122,26 +147,34 @@ fn parse(headers: &HeaderMap) -> Vec<Entry> {
             continue;
         }
         let mut start = 0;
-        while start <= bytes.len() {
+        while start < bytes.len() {
+            // One scan per byte: to the pair's `=`, then to its end. A pair without `=`
+            // ends at the first `;`.
+            let rest = &bytes[start..];
+            let Some(at) = rest.iter().position(|&b| b == b'=' || b == b';') else { break };
+            if rest[at] == b';' {
+                start += at + 1;
+                continue;
+            }
+            let eq = start + at;
             let end =
-                bytes[start..].iter().position(|&b| b == b';').map_or(bytes.len(), |p| start + p);
-            if let Some(eq) = bytes[start..end].iter().position(|&b| b == b'=') {
-                let (ns, ne) = trim(bytes, start, start + eq);
-                let (vs, ve) = trim(bytes, start + eq + 1, end);
-                let name_ok = ns < ne && bytes[ns..ne].iter().all(|&b| b > 0x20 && b != 0x7f);
-                let value_ok = bytes[vs..ve].iter().all(|&b| b >= 0x20 && b != 0x7f);
-                if name_ok && value_ok {
-                    #[allow(clippy::cast_possible_truncation)] // bounded by the check above
-                    entries.push(Entry {
-                        header: header as u32,
-                        name: (ns as u32, ne as u32),
-                        value: (vs as u32, ve as u32),
-                    });
-                }
+                bytes[eq + 1..].iter().position(|&b| b == b';').map_or(bytes.len(), |p| eq + 1 + p);
+            let (ns, ne) = trim(bytes, start, eq);
+            let (vs, ve) = trim(bytes, eq + 1, end);
+            let name_ok = ns < ne && all_allowed(&bytes[ns..ne], 0x21);
+            let value_ok = all_allowed(&bytes[vs..ve], 0x20);
+            if name_ok && value_ok {
+                #[allow(clippy::cast_possible_truncation)] // bounded by the check above
+                entries.push(Entry {
+                    header: header as u32,
+                    name: (ns as u32, ne as u32),
+                    value: (vs as u32, ve as u32),
+                });
             }
             start = end + 1;
         }
     }
+    debug_assert!(entries.len() <= bound, "the index outgrew its bound");
     entries
 }
 
@@ -180,6 +213,52 @@ mod tests {
         assert_eq!(c.get(&h, "e").as_deref(), Some("3"));
         assert_eq!(c.get(&h, ""), None);
         assert_eq!(c.get(&h, "junk"), None);
+    }
+
+    /// The rules of the module doc, written plainly, for `parse` to agree with.
+    fn plain(header: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let ows = |s: &[u8]| -> Vec<u8> {
+            let start = s.iter().position(|&b| !is_ows(b)).unwrap_or(s.len());
+            let end = s.iter().rposition(|&b| !is_ows(b)).map_or(start, |e| e + 1);
+            s[start..end].to_vec()
+        };
+        header
+            .split(|&b| b == b';')
+            .filter_map(|pair| {
+                let eq = pair.iter().position(|&b| b == b'=')?;
+                let (name, value) = (ows(&pair[..eq]), ows(&pair[eq + 1..]));
+                let name_ok = !name.is_empty() && name.iter().all(|&b| b > 0x20 && b != 0x7f);
+                let value_ok = value.iter().all(|&b| b >= 0x20 && b != 0x7f);
+                (name_ok && value_ok).then_some((name, value))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parse_agrees_with_the_plain_rules_and_stays_in_its_bound() {
+        // What a `HeaderValue` may hold: no controls but tab, no DEL.
+        let alphabet = b"ab=; \t\"\xff";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let bytes: Vec<u8> =
+                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            let mut h = HeaderMap::new();
+            h.append(COOKIE, HeaderValue::from_bytes(&bytes).unwrap());
+            let entries = parse(&h);
+            assert!(entries.len() <= bound(&bytes));
+            let found: Vec<(Vec<u8>, Vec<u8>)> = entries
+                .iter()
+                .map(|e| (slice(&bytes, e.name).to_vec(), slice(&bytes, e.value).to_vec()))
+                .collect();
+            assert_eq!(found, plain(&bytes), "{:?}", String::from_utf8_lossy(&bytes));
+        }
     }
 
     #[test]

@@ -152,3 +152,40 @@ impl Router {
         self.nodes.iter().flat_map(|n| n.routes.iter())
     }
 }
+
+/// The route table on its own, for `benches/router.rs` (re-exported as
+/// `__bench::Router`; not public API). Its routes answer `204` and are never called.
+pub struct BenchRouter(Router);
+
+impl std::fmt::Debug for BenchRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BenchRouter").field("nodes", &self.0.nodes.len()).finish()
+    }
+}
+
+impl BenchRouter {
+    /// Builds the table of `routes` as [`App::build`](crate::App::build) does; a malformed
+    /// pattern or a conflict is an error.
+    pub fn build<'a>(
+        routes: impl IntoIterator<Item = (Method, &'a str)>,
+    ) -> Result<Self, Vec<String>> {
+        let mut table = Vec::new();
+        for (method, path) in routes {
+            let pattern = PathPattern::parse(path).map_err(|e| vec![format!("`{path}`: {e}")])?;
+            let param_names = pattern.params().map(Box::from).collect();
+            let handler: BoxHandler =
+                Box::new(|_: crate::Request| async { http::StatusCode::NO_CONTENT });
+            table.push(Route { method, pattern, param_names, handler, location: String::new() });
+        }
+        Router::build(table).map(Self)
+    }
+
+    /// Looks `method` and `path` up as a request's dispatch does: the route's pattern and
+    /// its parameters' byte ranges in `path`, or `None` (404 or 405).
+    pub fn lookup<'r>(&'r self, method: &Method, path: &str) -> Option<(&'r str, Vec<(u32, u32)>)> {
+        match self.0.lookup(method, path) {
+            Lookup::Found { route, params } => Some((route.pattern.as_str(), params)),
+            Lookup::MethodNotAllowed { .. } | Lookup::NotFound => None,
+        }
+    }
+}
