@@ -22,7 +22,7 @@ use crate::keys::Keys;
 use crate::limits::Limits;
 use crate::request::{BodyLimits, Request, RequestBody, Shared};
 use crate::response::{Body, IntoResponse, Response};
-use crate::router::{Lookup, Route, Router};
+use crate::router::{Lookup, Params, Route, Router};
 use crate::session::SessionConfig;
 
 /// An app under construction: routes and limits.
@@ -314,7 +314,7 @@ impl AppService {
         Request::new(
             parts,
             body,
-            Vec::new(),
+            Params::default(),
             Arc::from([]),
             self.inner.body_limits,
             self.inner.shared.clone(),

@@ -18,7 +18,7 @@ pub mod __private {
 pub mod __bench {
     //! Not public API, for benches: crate-private parts timed on their own by
     //! `runtime/benches/`. May change or go in any release.
-    pub use crate::router::BenchRouter as Router;
+    pub use crate::router::{BenchRouter as Router, Params};
 }
 pub mod model;
 mod private;

@@ -19,6 +19,7 @@ use crate::convert;
 use crate::cookies::RequestCookies;
 use crate::error::{BoxError, Error, ErrorDetail, Loc};
 use crate::keys::Keys;
+use crate::router::Params;
 use crate::session::{Session, SessionConfig};
 
 /// The body as it arrived, before anyone read it.
@@ -49,7 +50,7 @@ pub struct RemoteAddr(pub SocketAddr);
 pub struct Request {
     parts: Parts,
     body: Mutex<Option<RequestBody>>,
-    params: Vec<(u32, u32)>,
+    params: Params,
     param_names: Arc<[Box<str>]>,
     cookies: RequestCookies,
     limits: BodyLimits,
@@ -80,7 +81,7 @@ impl Request {
     pub(crate) fn new(
         parts: Parts,
         body: RequestBody,
-        params: Vec<(u32, u32)>,
+        params: Params,
         param_names: Arc<[Box<str>]>,
         limits: BodyLimits,
         shared: Arc<Shared>,

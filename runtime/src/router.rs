@@ -35,9 +35,63 @@ pub(crate) struct Router {
     nodes: Vec<Node>,
 }
 
+/// The byte ranges of a matched route's parameters in the path. Up to four are held inline,
+/// so that a lookup does not allocate for them.
+#[derive(Clone, Default)]
+pub struct Params(ParamsRepr);
+
+const INLINE_PARAMS: usize = 4;
+
+#[derive(Clone)]
+enum ParamsRepr {
+    Inline { len: u8, ranges: [(u32, u32); INLINE_PARAMS] },
+    Heap(Vec<(u32, u32)>),
+}
+
+impl Default for ParamsRepr {
+    fn default() -> Self {
+        Self::Inline { len: 0, ranges: [(0, 0); INLINE_PARAMS] }
+    }
+}
+
+impl Params {
+    fn push(&mut self, range: (u32, u32)) {
+        match &mut self.0 {
+            ParamsRepr::Inline { len, ranges } if usize::from(*len) < INLINE_PARAMS => {
+                ranges[usize::from(*len)] = range;
+                *len += 1;
+            }
+            ParamsRepr::Inline { ranges, .. } => {
+                let mut heap = Vec::with_capacity(INLINE_PARAMS * 2);
+                heap.extend_from_slice(ranges);
+                heap.push(range);
+                self.0 = ParamsRepr::Heap(heap);
+            }
+            ParamsRepr::Heap(heap) => heap.push(range),
+        }
+    }
+}
+
+impl std::ops::Deref for Params {
+    type Target = [(u32, u32)];
+
+    fn deref(&self) -> &[(u32, u32)] {
+        match &self.0 {
+            ParamsRepr::Inline { len, ranges } => &ranges[..usize::from(*len)],
+            ParamsRepr::Heap(heap) => heap,
+        }
+    }
+}
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// What a lookup found.
 pub(crate) enum Lookup<'r> {
-    Found { route: &'r Route, params: Vec<(u32, u32)> },
+    Found { route: &'r Route, params: Params },
     MethodNotAllowed { allow: &'r HeaderValue },
     NotFound,
 }
@@ -134,16 +188,16 @@ impl Router {
             return Lookup::MethodNotAllowed { allow: &node.allow };
         };
         let base = path.as_ptr() as usize;
-        let params = matched
-            .params
-            .iter()
-            .map(|(_, value)| {
-                // `value` is a slice of `path`: keep its offsets rather than a copy.
-                let start = value.as_ptr() as usize - base;
-                #[allow(clippy::cast_possible_truncation)] // paths are far below 4 GiB
-                (start as u32, (start + value.len()) as u32)
-            })
-            .collect();
+        let mut params = Params::default();
+        if matched.params.is_empty() {
+            return Lookup::Found { route, params };
+        }
+        for (_, value) in matched.params.iter() {
+            // `value` is a slice of `path`: keep its offsets rather than a copy.
+            let start = value.as_ptr() as usize - base;
+            #[allow(clippy::cast_possible_truncation)] // paths are far below 4 GiB
+            params.push((start as u32, (start + value.len()) as u32));
+        }
         Lookup::Found { route, params }
     }
 
@@ -182,10 +236,46 @@ impl BenchRouter {
 
     /// Looks `method` and `path` up as a request's dispatch does: the route's pattern and
     /// its parameters' byte ranges in `path`, or `None` (404 or 405).
-    pub fn lookup<'r>(&'r self, method: &Method, path: &str) -> Option<(&'r str, Vec<(u32, u32)>)> {
+    pub fn lookup<'r>(&'r self, method: &Method, path: &str) -> Option<(&'r str, Params)> {
         match self.0.lookup(method, path) {
             Lookup::Found { route, params } => Some((route.pattern.as_str(), params)),
             Lookup::MethodNotAllowed { .. } | Lookup::NotFound => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_spill_past_the_inline_ones_in_order() {
+        let mut params = Params::default();
+        assert!(params.is_empty());
+        let ranges: Vec<(u32, u32)> = (0..7).map(|i| (i, i + 1)).collect();
+        for (n, &range) in ranges.iter().enumerate() {
+            params.push(range);
+            assert_eq!(&params[..], &ranges[..=n]);
+        }
+    }
+
+    #[test]
+    fn lookup_gives_each_parameter_its_range() {
+        let router = BenchRouter::build([
+            (Method::GET, "/a/{b}/{c}/{d}/{e}/{f}"),
+            (Method::GET, "/items/{id}"),
+            (Method::GET, "/items"),
+        ])
+        .unwrap();
+        let path = "/a/1/22/333/4444/55555";
+        let (pattern, params) = router.lookup(&Method::GET, path).unwrap();
+        assert_eq!(pattern, "/a/{b}/{c}/{d}/{e}/{f}");
+        let values: Vec<&str> =
+            params.iter().map(|&(s, e)| &path[s as usize..e as usize]).collect();
+        assert_eq!(values, ["1", "22", "333", "4444", "55555"]);
+        let (_, params) = router.lookup(&Method::HEAD, "/items/7").unwrap();
+        assert_eq!(&params[..], &[(7, 8)]);
+        assert!(router.lookup(&Method::GET, "/items").unwrap().1.is_empty());
+        assert!(router.lookup(&Method::POST, "/items").is_none());
     }
 }
