@@ -26,7 +26,7 @@ const COOKIES: usize = 20;
 const LAST: &str = "cookie_19";
 const MIDDLE: &str = "cookie_10";
 
-/// `cookie_00=value-00-abcdefghijklmnop; ...`: 20 pairs, 719 bytes.
+/// `cookie_00=value-00-abcdefghijklmnop; ...`: 20 pairs, 738 bytes.
 fn header() -> String {
     (0..COOKIES)
         .map(|i| format!("cookie_{i:02}=value-{i:02}-abcdefghijklmnop"))
