@@ -1,10 +1,10 @@
 //! Reading the cookies a client sent.
 //!
-//! The `Cookie` headers are parsed once, on the first read, into an index of byte ranges:
-//! no cookie is copied until a handler asks for it, and a value is only allocated when it
-//! was sent quoted (`name="a b"`). The index is the one allocation of the first read, sized
-//! before parsing so that it does not grow with the number of cookies
-//! (`tests/cookie_alloc.rs`). Every `Cookie` header is read (HTTP/2 sends one per
+//! The first cookie a handler reads is found by one scan of the `Cookie` headers, without an
+//! allocation. A second read parses the headers once into an index of byte ranges, sized
+//! before parsing so that it does not grow with the number of cookies: the one allocation of
+//! a request's cookie reads (`tests/cookie_alloc.rs`). No cookie is copied until a handler
+//! asks for it, and a value is only allocated when it was sent quoted (`name="a b"`). Every `Cookie` header is read (HTTP/2 sends one per
 //! cookie). A pair without `=` or with an empty name is skipped. When a name is sent more
 //! than once, the first occurrence wins: browsers send the cookie with the longest (most
 //! specific) `Path` first.
@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use http::HeaderMap;
 use http::header::COOKIE;
@@ -26,6 +27,9 @@ struct Entry {
 /// The cookies of one request, parsed lazily. Obtained from [`crate::Request::cookies`].
 pub(crate) struct RequestCookies {
     index: OnceLock<Vec<Entry>>,
+    /// Whether a cookie was read before: the first read scans the headers for its name
+    /// (most handlers read one cookie, and need no index), a second one builds the index.
+    read_once: AtomicBool,
 }
 
 impl fmt::Debug for RequestCookies {
@@ -37,7 +41,7 @@ impl fmt::Debug for RequestCookies {
 
 impl RequestCookies {
     pub(crate) const fn new() -> Self {
-        Self { index: OnceLock::new() }
+        Self { index: OnceLock::new(), read_once: AtomicBool::new(false) }
     }
 
     fn index(&self, headers: &HeaderMap) -> &[Entry] {
@@ -46,6 +50,9 @@ impl RequestCookies {
 
     /// The raw value of the first cookie called `name`, as sent (quotes included).
     pub(crate) fn get_raw<'h>(&self, headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+        if self.index.get().is_none() && !self.read_once.swap(true, Ordering::Relaxed) {
+            return scan(headers, name);
+        }
         let index = self.index(headers);
         let mut values = headers.get_all(COOKIE).iter();
         let mut at = 0u32;
@@ -134,24 +141,17 @@ fn all_allowed(bytes: &[u8], min: u8) -> bool {
     bytes.iter().fold(true, |ok, &b| ok & (b >= min) & (b != 0x7f))
 }
 
-fn parse(headers: &HeaderMap) -> Vec<Entry> {
-    // One allocation, however many cookies were sent (none without a pair): the index is
-    // sized from a count of the separators rather than grown as it fills.
-    let bound = headers.get_all(COOKIE).iter().map(|v| bound(v.as_bytes())).sum();
-    let mut entries = Vec::with_capacity(bound);
-    for (header, value) in headers.get_all(COOKIE).iter().enumerate() {
-        let bytes = value.as_bytes();
-        // Header values longer than u32::MAX cannot reach us (the header limit is far
-        // smaller), but do not index past what the offsets can hold.
-        if bytes.len() > u32::MAX as usize || header > u32::MAX as usize {
-            continue;
-        }
-        let mut start = 0;
+/// The well-formed pairs of one `Cookie` header, in order, as byte ranges of the name and
+/// of the value. A pair without `=`, with an empty name, or with a byte a cookie may not
+/// hold is skipped. `bytes` is at most `u32::MAX` long.
+fn pairs(bytes: &[u8]) -> impl Iterator<Item = ((u32, u32), (u32, u32))> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
         while start < bytes.len() {
             // One scan per byte: to the pair's `=`, then to its end. A pair without `=`
             // ends at the first `;`.
             let rest = &bytes[start..];
-            let Some(at) = rest.iter().position(|&b| b == b'=' || b == b';') else { break };
+            let at = rest.iter().position(|&b| b == b'=' || b == b';')?;
             if rest[at] == b';' {
                 start += at + 1;
                 continue;
@@ -161,18 +161,48 @@ fn parse(headers: &HeaderMap) -> Vec<Entry> {
                 bytes[eq + 1..].iter().position(|&b| b == b';').map_or(bytes.len(), |p| eq + 1 + p);
             let (ns, ne) = trim(bytes, start, eq);
             let (vs, ve) = trim(bytes, eq + 1, end);
+            start = end + 1;
             let name_ok = ns < ne && all_allowed(&bytes[ns..ne], 0x21);
             let value_ok = all_allowed(&bytes[vs..ve], 0x20);
             if name_ok && value_ok {
-                #[allow(clippy::cast_possible_truncation)] // bounded by the check above
-                entries.push(Entry {
-                    header: header as u32,
-                    name: (ns as u32, ne as u32),
-                    value: (vs as u32, ve as u32),
-                });
+                #[allow(clippy::cast_possible_truncation)] // bytes.len() <= u32::MAX
+                return Some(((ns as u32, ne as u32), (vs as u32, ve as u32)));
             }
-            start = end + 1;
         }
+        None
+    })
+}
+
+/// The `Cookie` header values that can be indexed, with their positions. Header values
+/// longer than `u32::MAX` cannot reach us (the header limit is far smaller), but do not index
+/// past what the offsets can hold.
+fn indexable(headers: &HeaderMap) -> impl Iterator<Item = (u32, &[u8])> {
+    headers.get_all(COOKIE).iter().enumerate().map_while(|(header, value)| {
+        let bytes = value.as_bytes();
+        let header = u32::try_from(header).ok()?;
+        Some((header, if u32::try_from(bytes.len()).is_ok() { bytes } else { &[][..] }))
+    })
+}
+
+/// The raw value of the first cookie called `name`, found without an index: what the index
+/// would answer, in one pass and no allocation.
+fn scan<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    for (_, bytes) in indexable(headers) {
+        if let Some((_, value)) = pairs(bytes).find(|&(n, _)| slice(bytes, n) == name.as_bytes()) {
+            // The first occurrence answers, even when it is not UTF-8 (as the index does).
+            return std::str::from_utf8(slice(bytes, value)).ok();
+        }
+    }
+    None
+}
+
+fn parse(headers: &HeaderMap) -> Vec<Entry> {
+    // One allocation, however many cookies were sent (none without a pair): the index is
+    // sized from a count of the separators rather than grown as it fills.
+    let bound = indexable(headers).map(|(_, bytes)| bound(bytes)).sum();
+    let mut entries = Vec::with_capacity(bound);
+    for (header, bytes) in indexable(headers) {
+        entries.extend(pairs(bytes).map(|(name, value)| Entry { header, name, value }));
     }
     debug_assert!(entries.len() <= bound, "the index outgrew its bound");
     entries
@@ -232,6 +262,38 @@ mod tests {
                 (name_ok && value_ok).then_some((name, value))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_first_read_by_scanning_answers_what_the_index_answers() {
+        let alphabet = b"ab=; \t\"\xff";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let mut h = HeaderMap::new();
+            for _ in 0..1 + next() % 3 {
+                let len = (next() % 16) as usize;
+                let bytes: Vec<u8> =
+                    (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+                h.append(COOKIE, HeaderValue::from_bytes(&bytes).unwrap());
+            }
+            for name in ["a", "b", "ab", "ba", "a\"", ""] {
+                let indexed = RequestCookies::new();
+                indexed.read_once.store(true, Ordering::Relaxed);
+                let scanned = RequestCookies::new();
+                assert_eq!(
+                    scanned.get_raw(&h, name),
+                    indexed.get_raw(&h, name),
+                    "{name:?} in {h:?}"
+                );
+                assert!(scanned.index.get().is_none(), "the first read built the index");
+            }
+        }
     }
 
     #[test]
