@@ -98,7 +98,10 @@ fn push_http_date(out: &mut String, time: OffsetDateTime) {
     const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] =
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let time = time.to_offset(time::UtcOffset::UTC);
+    // Past the last UTC date `time` can hold (9999-12-31 in a negative offset): that date.
+    let time = time
+        .checked_to_offset(time::UtcOffset::UTC)
+        .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc());
     let two = |out: &mut String, n: u8| {
         out.push(char::from(b'0' + n / 10));
         out.push(char::from(b'0' + n % 10));
@@ -207,6 +210,11 @@ mod tests {
         for cookie in cookies {
             assert_eq!(rendered(cookie.clone()), as_cookie_crate_writes_it(cookie));
         }
+        // A date whose UTC time is past the year 9999 is written as the last one.
+        let late = time::PrimitiveDateTime::MAX
+            .assume_offset(time::UtcOffset::from_hms(-5, 0, 0).unwrap());
+        let s = rendered(Cookie::build(("a", "b")).expires(late).build());
+        assert!(s.ends_with("; Expires=Fri, 31 Dec 9999 23:59:59 GMT"), "{s}");
         // Max-Age without Expires: the Expires written is now + Max-Age, in the same text.
         let s = rendered(Cookie::build(("a", "b")).max_age(time::Duration::days(400)).build());
         let expires = Cookie::parse(s.clone()).unwrap().expires_datetime().unwrap();
