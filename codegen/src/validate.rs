@@ -33,8 +33,22 @@ pub(crate) fn routes(cx: &Ctxt, routes: &[Route]) {
     }
 }
 
+/// The most arguments a handler declared in a file may take (the runtime's
+/// `DeclaredHandler` is implemented up to this arity).
+pub(crate) const MAX_FILE_HANDLER_ARGS: usize = 16;
+
 /// Checks one route on its own.
 pub(crate) fn route(cx: &Ctxt, route: &Route) {
+    if route.origin.location().is_some() && route.params.len() > MAX_FILE_HANDLER_ARGS {
+        cx.error_at(
+            &route.origin,
+            format!(
+                "the handler of this route would take {} arguments; a handler declared in a \
+                 file takes at most {MAX_FILE_HANDLER_ARGS} (group some in a dependency)",
+                route.params.len()
+            ),
+        );
+    }
     if let Some(include) = &route.filter.include {
         for (i, field) in include.iter().enumerate() {
             if include[..i].iter().any(|f| f.value == field.value) {

@@ -841,6 +841,24 @@ response = true
     }
 
     #[test]
+    fn refuses_more_arguments_than_a_declared_handler_takes() {
+        let query: Vec<String> = (0..17).map(|i| format!("q{i} = \"u32\"")).collect();
+        let text = format!(
+            "[[route]]\nmethod = \"GET\"\npath = \"/a\"\nhandler = \"h\"\nquery = {{ {} }}\n",
+            query.join(", ")
+        );
+        let (_, errors) = parse_text(&text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].contains("routes.toml:1:1") && errors[0].contains("take 17 arguments"),
+            "{errors:?}"
+        );
+        let (_, errors) =
+            parse_text(&text.replace("q16 = \"u32\", ", "").replace(", q16 = \"u32\"", ""));
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
     fn points_inside_path_patterns() {
         let (_, errors) =
             parse_text("[[route]]\nmethod = \"GET\"\npath = \"/a/{id\"\nhandler = \"h\"\n");
