@@ -2,19 +2,22 @@
 //!
 //! The filter is one pass: the value's own `Serialize` impl drives [`ShapeSer`], a
 //! `serde::Serializer` that knows which [`Shape`] it expects and writes JSON straight into the
-//! output buffer (strings and numbers formatted by serde_json). Fields the model lacks are
-//! skipped without being serialized at all; fields that arrive in the model's order (the common
-//! case) are written through; a field that arrives before an earlier model field is written
-//! into a scratch buffer and copied in place once the fields before it are settled (or at the
-//! end of the object, where missing fields get their defaults). Error paths are built only
-//! while an error unwinds.
+//! output buffer (numbers formatted by serde_json; strings escaped as serde_json escapes them,
+//! those with nothing to escape checked a word at a time and copied whole). Fields the model
+//! lacks are skipped without being serialized at all; fields that arrive in the model's order
+//! (the common case) are written through; a field that arrives before an earlier model field is
+//! written into a scratch buffer and copied in place once the fields before it are settled (or
+//! at the end of the object, where missing fields get their defaults). Error paths are built
+//! only while an error unwinds.
 //!
 //! Like serde_json's, the serializer and its compounds are a single `&mut` pointer to [`Ctx`],
 //! which holds the output, the shape expected of the next value and a stack of the open
-//! objects and arrays ([`Frame`]s). Each model's keys (`,"name":`) are rendered once per thread
-//! and appended with one fixed-size copy. Both matter: passing the state by value made the
-//! derived `Serialize` impls copy it around, and the rest is what brings the filter within a
-//! few percent of `serde_json::to_vec` on the model type itself.
+//! objects and arrays ([`Frame`]s). What a model's fields need on the fast path is made once
+//! per thread: their keys (`,"name":`, appended with one fixed-size copy), the shapes of its
+//! scalar fields (no call to `shape` per field) and a bit set of its names (a field the model
+//! lacks is mostly dropped without comparing names). Both matter: passing the state by value
+//! made the derived `Serialize` impls copy it around, and the rest is what keeps the filter
+//! within a few percent of `serde_json::to_vec` on the model type itself.
 //!
 //! [`filter_to_vec_reference`] is the same filter written the simple way (through a
 //! `serde_json::Value`); the tests use it as the oracle, and the streaming filter falls back
@@ -67,21 +70,32 @@ const INITIAL_CAPACITY: usize = 128;
 /// Writes `value` as `schema`'s view of it, as JSON. Fields the model lacks are dropped at any
 /// depth, missing fields with a default are filled in, and a missing required field or a
 /// value of the wrong JSON type is an error (and nothing is written).
+#[inline]
 pub fn filter_to_vec<T: Serialize + ?Sized>(
     value: &T,
     schema: &'static ModelSchema,
     options: &FilterOptions,
 ) -> Result<Vec<u8>, ResponseValidationError> {
-    let mut ctx = Ctx::new(options);
+    let mut out = Vec::new();
     let root = Expect { sh: Sh::Model(schema), nullable: false, top: true };
-    let written = write_expected(value, root, &mut ctx);
-    let (out, fallback) = ctx.finish();
-    if fallback {
-        return filter_to_vec_reference(value, schema, options);
+    match stream(value, root, options, &mut out) {
+        Ok(()) => Ok(out),
+        Err(failed) => model_failed(value, schema, options, failed),
     }
-    match written {
-        Ok(_) => Ok(out),
-        Err(error) => Err(error.into_public(schema.name)),
+}
+
+/// [`filter_to_vec`] when the streaming filter gave up.
+#[cold]
+#[inline(never)]
+fn model_failed<T: Serialize + ?Sized>(
+    value: &T,
+    schema: &'static ModelSchema,
+    options: &FilterOptions,
+    failed: Failed,
+) -> Result<Vec<u8>, ResponseValidationError> {
+    match failed {
+        Failed::Repeated => filter_to_vec_reference(value, schema, options),
+        Failed::Invalid(error) => Err(error.into_public(schema.name)),
     }
 }
 
@@ -91,21 +105,65 @@ pub fn filter_to_vec<T: Serialize + ?Sized>(
 ///
 /// `include` and `exclude` apply to the fields of the outermost models: the model itself, or
 /// each item of a list (or optional) of models.
+#[inline]
 pub fn filter_shape_to_vec<T: Serialize + ?Sized>(
     value: &T,
     shape: Shape,
     model_name: &'static str,
     options: &FilterOptions,
 ) -> Result<Vec<u8>, ResponseValidationError> {
-    let mut ctx = Ctx::new(options);
-    let written = write_value(value, shape, true, &mut ctx);
-    let (out, fallback) = ctx.finish();
-    if fallback {
-        return filter_shape_to_vec_reference(value, shape, model_name, options);
+    let mut out = Vec::new();
+    match stream(value, Expect::new(shape, true), options, &mut out) {
+        Ok(()) => Ok(out),
+        Err(failed) => shape_failed(value, shape, model_name, options, failed),
     }
-    match written {
-        Ok(_) => Ok(out),
-        Err(error) => Err(error.into_public(model_name)),
+}
+
+/// [`filter_shape_to_vec`] when the streaming filter gave up.
+#[cold]
+#[inline(never)]
+fn shape_failed<T: Serialize + ?Sized>(
+    value: &T,
+    shape: Shape,
+    model_name: &'static str,
+    options: &FilterOptions,
+    failed: Failed,
+) -> Result<Vec<u8>, ResponseValidationError> {
+    match failed {
+        Failed::Repeated => filter_shape_to_vec_reference(value, shape, model_name, options),
+        Failed::Invalid(error) => Err(error.into_public(model_name)),
+    }
+}
+
+/// Why the streaming filter gave up.
+enum Failed {
+    /// The value repeats a field of a model: the reference filter writes it.
+    Repeated,
+    /// The value does not fit.
+    Invalid(Error),
+}
+
+/// Writes `value` as `expect` describes it into `dest` (a partial body if it fails).
+///
+/// The output ends up in the caller's own local (the public functions are inlined). Returned
+/// inside the `Result`, the `Vec` was written field by field just before the return, and a
+/// caller that moved it out with a wide load waited for those stores: ~5 ns of the ~70 ns a
+/// small model takes (an empty model: 32 ns through `unwrap`, 26 ns when only its length was
+/// read). Copied into `dest` whole, it is not. Writing through `dest` all along was slower:
+/// every write then loads the pointer first.
+fn stream<T: Serialize + ?Sized>(
+    value: &T,
+    expect: Expect,
+    options: &FilterOptions,
+    dest: &mut Vec<u8>,
+) -> Result<(), Failed> {
+    let mut ctx = Ctx::new(options);
+    let written = write_expected(value, expect, &mut ctx);
+    *dest = std::mem::take(&mut ctx.out);
+    match (ctx.finish(), written) {
+        (true, _) => Err(Failed::Repeated),
+        (false, Ok(_)) => Ok(()),
+        (false, Err(error)) => Err(Failed::Invalid(error)),
     }
 }
 
@@ -261,7 +319,10 @@ impl ser::Error for Error {
 // Like serde_json's, the serializer and its compounds are one `&mut` pointer each: the output,
 // the shape expected of the next value and a stack of the open objects and arrays all live in
 // `Ctx`. (Passing the state by value made the derived `Serialize` impls copy it around, which
-// cost more than the filtering itself.)
+// cost more than the filtering itself. Keeping the open frame in the compound, or in `Ctx`
+// with the outer ones saved on the stack, was tried too: the list of models got 15-30% slower,
+// most likely because both copy a whole frame right after single fields of it were written,
+// and such a copy waits for those stores.)
 
 /// The shape expected of a value, `Nullable` layers taken off.
 #[derive(Clone, Copy)]
@@ -281,6 +342,21 @@ impl Expect {
 
     /// What any JSON value fits.
     const ANY: Self = Self { sh: Sh::Any, nullable: true, top: false };
+
+    /// The expectation of a model's field, from the code kept in its key slot (see [`Key`]):
+    /// scalar shapes without a call to the field's `shape` function.
+    #[inline(always)]
+    fn of_field(field: &FieldSchema, code: u8) -> Self {
+        let sh = match code & SHAPE_MASK {
+            SHAPE_STR => Sh::Str,
+            SHAPE_INT => Sh::Int,
+            SHAPE_FLOAT => Sh::Float,
+            SHAPE_BOOL => Sh::Bool,
+            SHAPE_ANY => Sh::Any,
+            _ => return Self::new((field.shape)(), false),
+        };
+        Self { sh, nullable: code & SHAPE_NULLABLE != 0, top: false }
+    }
 }
 
 /// The bytes of fields that arrived before an earlier field of their model.
@@ -314,60 +390,21 @@ enum Kind {
     List,
 }
 
-/// An open object or array. Frames are reused: opening one sets its fields one by one.
-struct Frame {
-    kind: Kind,
-    /// Nothing to do after writing a model's field in its turn: no `include`/`exclude` here, no
-    /// `exclude_none`/`exclude_defaults`, no field waiting in `pending`. Never set for maps and
-    /// lists.
-    plain: bool,
-    /// No field, entry or item written yet.
-    first: bool,
-    /// Whether `include` and `exclude` apply (models).
-    filter: bool,
-    /// The model's fields.
-    fields: &'static [FieldSchema],
-    /// Where the model's keys start in [`Ctx::keys`].
-    key_base: usize,
-    /// The next field to write: every kept field before it has been written or left out.
-    next: usize,
-    /// The field `serialize_key` found ([`NO_FIELD`]: the entry is dropped).
-    current: usize,
-    /// Fields that came before their turn.
-    pending: Option<Box<Pending>>,
-    /// The shape of a map's values or a list's items.
-    items: Expect,
-    /// A list's next index.
-    index: usize,
-    /// Where a map's current key was written, to name it in an error.
-    key_at: (usize, usize),
-}
-
-impl Default for Frame {
-    fn default() -> Self {
-        Self {
-            kind: Kind::List,
-            plain: false,
-            first: true,
-            filter: false,
-            fields: &[],
-            key_base: 0,
-            next: 0,
-            current: NO_FIELD,
-            pending: None,
-            items: Expect::ANY,
-            index: 0,
-            key_at: (0, 0),
-        }
-    }
-}
-
-/// [`Frame::current`] when the key is no field of the model.
+/// [`Ctx::current`] when the key is no field of the model.
 const NO_FIELD: usize = usize::MAX;
 
 /// A model's keys, `,"name":` for each field, ready to append: the text in bytes `0..22`, its
-/// length in byte 23 (0 for a name that is longer than 18 bytes or needs escaping).
+/// length in byte 23 (0 for a name that is longer than 18 bytes or needs escaping), and in byte
+/// 22 the field's shape when it is a scalar one (`SHAPE_*`; 0: call the field's `shape`).
 type Key = [u8; 24];
+
+const SHAPE_MASK: u8 = 0b111;
+const SHAPE_STR: u8 = 1;
+const SHAPE_INT: u8 = 2;
+const SHAPE_FLOAT: u8 = 3;
+const SHAPE_BOOL: u8 = 4;
+const SHAPE_ANY: u8 = 5;
+const SHAPE_NULLABLE: u8 = 0b1000;
 
 /// How many models' keys a thread keeps track of (a direct-mapped table: a model whose slot
 /// another one took has its keys made again).
@@ -379,11 +416,34 @@ const KEY_ARENA: usize = 4096;
 /// Scratch buffers larger than this are not kept.
 const KEPT_CAPACITY: usize = 1 << 16;
 
+/// A model whose keys a thread keeps.
+#[derive(Clone, Copy)]
+struct Known {
+    /// The schema's address.
+    id: usize,
+    /// Where its keys start in [`Scratch::keys`].
+    base: usize,
+    /// The [`name_bit`]s of its fields' names.
+    names: u64,
+}
+
+impl Known {
+    const NONE: Self = Self { id: 0, base: 0, names: 0 };
+}
+
+/// A bit that a name sets in [`Known::names`]: a key whose bit a model lacks is not one of its
+/// fields, found without comparing names.
+#[inline(always)]
+fn name_bit(name: &str) -> u64 {
+    let first = name.as_bytes().first().copied().unwrap_or(0);
+    1 << ((name.len() * 5 + usize::from(first)) % 64)
+}
+
 /// What a filtering leaves to the next one on the same thread: the keys of the models it met,
 /// and buffers.
 struct Scratch {
-    /// Which model's keys start where in `keys`: (the schema's address, the start).
-    key_index: [(usize, usize); KEY_TABLE],
+    /// The models whose keys are in `keys`.
+    key_index: [Known; KEY_TABLE],
     keys: Vec<Key>,
     frames: Vec<Frame>,
     /// A reused buffer for map keys.
@@ -398,9 +458,10 @@ thread_local! {
 }
 
 impl Scratch {
+    #[cold]
     fn new() -> Box<Self> {
         Box::new(Self {
-            key_index: [(0, 0); KEY_TABLE],
+            key_index: [Known::NONE; KEY_TABLE],
             keys: Vec::new(),
             frames: Vec::new(),
             key: String::new(),
@@ -409,8 +470,8 @@ impl Scratch {
     }
 }
 
-/// `,"name":` in a key slot (see [`Key`]).
-fn render_key(name: &str) -> Key {
+/// `,"name":` in a key slot, with the field's shape code (see [`Key`]).
+fn render_key(name: &str, shape: Shape) -> Key {
     let mut slot = [0; 24];
     let plain = name.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
     if plain && name.len() <= 18 {
@@ -420,7 +481,24 @@ fn render_key(name: &str) -> Key {
         slot[2 + n..4 + n].copy_from_slice(b"\":");
         slot[23] = (n + 4) as u8;
     }
+    slot[22] = shape_code(shape);
     slot
+}
+
+/// The code of a scalar shape (see [`Key`]), 0 for the others. A field's `shape` function
+/// describes its type, and so returns the same shape every time (the derive's do): the thread
+/// keeps what it returned with the model's keys.
+fn shape_code(shape: Shape) -> u8 {
+    let (sh, nullable) = resolve(shape);
+    let code = match sh {
+        Sh::Str => SHAPE_STR,
+        Sh::Int => SHAPE_INT,
+        Sh::Float => SHAPE_FLOAT,
+        Sh::Bool => SHAPE_BOOL,
+        Sh::Any => SHAPE_ANY,
+        Sh::List(_) | Sh::Map(_) | Sh::Model(_) => return 0,
+    };
+    if nullable { code | SHAPE_NULLABLE } else { code }
 }
 
 /// Appends the key in `slot` (after a comma unless it is the first field): one fixed-size copy,
@@ -453,17 +531,60 @@ fn kept(options: &FilterOptions, name: &str) -> bool {
         && !options.exclude.contains(&name)
 }
 
-struct Ctx {
+/// An open object or array. Frames are reused: opening one sets its fields.
+struct Frame {
+    kind: Kind,
+    /// Nothing to do after writing a model's field in its turn: no `include`/`exclude` here, no
+    /// `exclude_none`/`exclude_defaults`, no field waiting in `pending`. Never set for maps and
+    /// lists.
+    plain: bool,
+    /// No field, entry or item written yet.
+    first: bool,
+    /// Whether `include` and `exclude` apply (models).
+    filter: bool,
+    /// The model's fields.
+    fields: &'static [FieldSchema],
+    /// Where the model's keys start in [`Scratch::keys`].
+    key_base: usize,
+    /// The [`name_bit`]s of the model's fields.
+    names: u64,
+    /// A model's next field to write (every kept field before it has been written or left
+    /// out), or a list's next index.
+    next: usize,
+    /// Fields that came before their turn.
+    pending: Option<Box<Pending>>,
+    /// The shape of a map's values or a list's items.
+    items: Expect,
+}
+
+impl Frame {
+    const NEW: Self = Self {
+        kind: Kind::List,
+        plain: false,
+        first: true,
+        filter: false,
+        fields: &[],
+        key_base: 0,
+        names: 0,
+        next: 0,
+        pending: None,
+        items: Expect::ANY,
+    };
+}
+
+struct Ctx<'o> {
     /// Where values are written (a [`Pending`] buffer while a field that came early is).
     out: Vec<u8>,
     /// The shape expected of the value being serialized.
     expect: Expect,
-    /// `frames[..depth]` are open, the innermost last.
-    frames: Vec<Frame>,
+    /// `scratch.frames[..depth]` are open, the innermost last.
     depth: usize,
-    /// The keys of the models met, at [`Frame::key_base`].
-    keys: Vec<Key>,
-    options: FilterOptions,
+    /// The field of a model that `serialize_key` found ([`NO_FIELD`]: the entry is dropped),
+    /// for the `serialize_value` that follows.
+    current: usize,
+    /// Where a map's current key was written, to name it in an error.
+    key_at: (usize, usize),
+    options: &'o FilterOptions,
     /// [`Frame::plain`] for a model that is not top-level, and for one that is.
     plain: [bool; 2],
     /// Whether `include` or `exclude` say anything.
@@ -473,23 +594,23 @@ struct Ctx {
     scratch: Box<Scratch>,
 }
 
-impl Ctx {
+impl<'o> Ctx<'o> {
     #[inline(always)]
-    fn new(options: &FilterOptions) -> Self {
+    fn new(options: &'o FilterOptions) -> Self {
         let omitting = options.exclude_none || options.exclude_defaults;
         let filtering = options.include.is_some() || !options.exclude.is_empty();
         let mut scratch = SCRATCH.try_with(Cell::take).ok().flatten().unwrap_or_else(Scratch::new);
         if scratch.keys.len() > KEY_ARENA {
             scratch.keys.clear();
-            scratch.key_index = [(0, 0); KEY_TABLE];
+            scratch.key_index = [Known::NONE; KEY_TABLE];
         }
         Self {
             out: Vec::with_capacity(INITIAL_CAPACITY),
             expect: Expect::ANY,
-            frames: std::mem::take(&mut scratch.frames),
             depth: 0,
-            keys: std::mem::take(&mut scratch.keys),
-            options: *options,
+            current: NO_FIELD,
+            key_at: (0, 0),
+            options,
             plain: [!omitting, !omitting && !filtering],
             filtering,
             fallback: false,
@@ -497,60 +618,58 @@ impl Ctx {
         }
     }
 
-    /// The output, and whether the reference filter must write the value instead. Gives the
-    /// scratch back to the thread.
+    /// Whether the reference filter must write the value instead. Gives the scratch back to the
+    /// thread.
     #[inline(always)]
-    fn finish(self) -> (Vec<u8>, bool) {
-        let Self { out, mut frames, depth, keys, fallback, mut scratch, .. } = self;
-        // Frames left open by an error keep no buffers.
-        frames[..depth].iter_mut().for_each(|frame| frame.pending = None);
-        scratch.frames = frames;
-        scratch.keys = keys;
+    fn finish(self) -> bool {
+        let Self { depth, fallback, mut scratch, .. } = self;
+        if depth > 0 {
+            // Frames left open by an error keep no buffers.
+            scratch.frames[..depth].iter_mut().for_each(|frame| frame.pending = None);
+        }
         let _ = SCRATCH.try_with(|kept| kept.set(Some(scratch)));
-        (out, fallback)
+        fallback
     }
 
-    /// Where `schema`'s keys start in `keys`, made now if this thread has not kept them.
+    /// `schema`'s keys, made now if this thread has not kept them.
     #[inline(always)]
-    fn key_base(&mut self, schema: &'static ModelSchema) -> usize {
+    fn known(&mut self, schema: &'static ModelSchema) -> Known {
         // Statics live forever: an address names one schema for good.
         let id = std::ptr::from_ref(schema).addr();
         let slot = (id >> 3) % KEY_TABLE;
-        let (kept, base) = self.scratch.key_index[slot];
-        if kept == id { base } else { self.render_keys(slot, id, schema) }
+        let known = self.scratch.key_index[slot];
+        if known.id == id { known } else { self.render_keys(slot, id, schema) }
     }
 
     #[cold]
     #[inline(never)]
-    fn render_keys(&mut self, slot: usize, id: usize, schema: &'static ModelSchema) -> usize {
-        // The keys only grow during a filtering: open frames' bases stay good.
-        let base = self.keys.len();
-        self.keys.extend(schema.fields.iter().map(|field| render_key(field.name)));
-        self.scratch.key_index[slot] = (id, base);
-        base
+    fn render_keys(&mut self, slot: usize, id: usize, schema: &'static ModelSchema) -> Known {
+        // The keys only grow during a filtering: open objects' bases stay good.
+        let keys = &mut self.scratch.keys;
+        let base = keys.len();
+        keys.extend(schema.fields.iter().map(|field| render_key(field.name, (field.shape)())));
+        let names = schema.fields.iter().fold(0, |names, field| names | name_bit(field.name));
+        let known = Known { id, base, names };
+        self.scratch.key_index[slot] = known;
+        known
     }
 
     /// Opens a frame: the caller sets its fields.
     #[inline(always)]
     fn open(&mut self) -> &mut Frame {
-        if self.depth == self.frames.len() {
-            self.frames.push(Frame::default());
+        let frames = &mut self.scratch.frames;
+        if self.depth == frames.len() {
+            frames.push(Frame::NEW);
         }
         self.depth += 1;
-        &mut self.frames[self.depth - 1]
-    }
-
-    /// The innermost open frame.
-    #[inline(always)]
-    fn frame(&mut self) -> &mut Frame {
-        &mut self.frames[self.depth - 1]
+        &mut frames[self.depth - 1]
     }
 
     /// Opens a model's object.
     #[inline(always)]
     fn open_model(&mut self, schema: &'static ModelSchema, top: bool) {
         self.out.push(b'{');
-        let key_base = self.key_base(schema);
+        let known = self.known(schema);
         let plain = self.plain[usize::from(top)];
         let filter = top && self.filtering;
         let frame = self.open();
@@ -559,9 +678,9 @@ impl Ctx {
         frame.first = true;
         frame.filter = filter;
         frame.fields = schema.fields;
-        frame.key_base = key_base;
+        frame.key_base = known.base;
+        frame.names = known.names;
         frame.next = 0;
-        frame.current = NO_FIELD;
         frame.pending = None;
         if filter {
             skip_unkept(self);
@@ -576,18 +695,108 @@ impl Ctx {
         frame.kind = kind;
         frame.plain = false;
         frame.first = true;
+        frame.next = 0;
         frame.items = items;
-        frame.index = 0;
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing JSON.
 
+/// Writes `s` as a JSON string, byte for byte as serde_json does: `"`, `\\` and the control
+/// characters escaped, every other byte as it is. A string with nothing to escape (nearly all)
+/// is checked a word at a time and copied whole (a short one as two overlapping words, the
+/// second written over the end of the first); the others are written by serde_json.
 #[inline]
 fn write_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let n = b.len();
+    let at = out.len();
+    if (8..=16).contains(&n) {
+        let (head, tail) = (word(b, 0), word(b, n - 8));
+        if escapes(u64::from_le_bytes(head)) || escapes(u64::from_le_bytes(tail)) {
+            return write_escaped_str(out, s);
+        }
+        out.reserve(n + 2);
+        out.push(b'"');
+        out.extend_from_slice(&head);
+        out.truncate(at + n - 7);
+        out.extend_from_slice(&tail);
+    } else if (4..8).contains(&n) {
+        let (head, tail) = (half(b, 0), half(b, n - 4));
+        if escapes(doubled(head)) || escapes(doubled(tail)) {
+            return write_escaped_str(out, s);
+        }
+        out.reserve(n + 2);
+        out.push(b'"');
+        out.extend_from_slice(&head);
+        out.truncate(at + n - 3);
+        out.extend_from_slice(&tail);
+    } else if n < 4 {
+        if b.iter().any(|&byte| escape_byte(byte)) {
+            return write_escaped_str(out, s);
+        }
+        out.reserve(n + 2);
+        out.push(b'"');
+        for &byte in b {
+            out.push(byte);
+        }
+    } else {
+        return write_long_str(out, s);
+    }
+    out.push(b'"');
+}
+
+/// [`write_str`] for strings longer than 16 bytes.
+#[inline(never)]
+fn write_long_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let mut chunks = b.chunks_exact(8);
+    let body = chunks.by_ref().any(|chunk| escapes(u64::from_le_bytes(word(chunk, 0))));
+    // The last 8 bytes cover the remainder (the string is longer than 8 bytes).
+    if body || (!chunks.remainder().is_empty() && escapes(u64::from_le_bytes(word(b, b.len() - 8))))
+    {
+        return write_escaped_str(out, s);
+    }
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(b);
+    out.push(b'"');
+}
+
+/// Writes `s` with serde_json.
+#[cold]
+#[inline(never)]
+fn write_escaped_str(out: &mut Vec<u8>, s: &str) {
     // Writing into a `Vec` cannot fail.
     let _ = ser::Serializer::serialize_str(&mut serde_json::Serializer::new(out), s);
+}
+
+/// Whether serde_json escapes `byte` in a string.
+#[inline(always)]
+fn escape_byte(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// Whether any of the 8 bytes of `x` is one that serde_json escapes (a control character, `"`
+/// or `\\`). Exact: a byte below 0x20 sets its own top bit in `x - 0x20..` (bytes from 0x80 up
+/// are masked off by `!x`), and borrows only run upwards from such a byte.
+#[inline(always)]
+fn escapes(x: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const TOPS: u64 = ONES * 0x80;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x;
+    let quote = x ^ (ONES * u64::from(b'"'));
+    let backslash = x ^ (ONES * u64::from(b'\\'));
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v;
+    (below_space | zero_in(quote) | zero_in(backslash)) & TOPS != 0
+}
+
+/// Four bytes twice, as a word for [`escapes`].
+#[inline(always)]
+fn doubled(half: [u8; 4]) -> u64 {
+    let x = u64::from(u32::from_le_bytes(half));
+    x | (x << 32)
 }
 
 #[inline(always)]
@@ -639,7 +848,7 @@ fn write_value<T: Serialize + ?Sized>(
     value: &T,
     shape: Shape,
     top: bool,
-    ctx: &mut Ctx,
+    ctx: &mut Ctx<'_>,
 ) -> Result<bool, Error> {
     write_expected(value, Expect::new(shape, top), ctx)
 }
@@ -648,7 +857,7 @@ fn write_value<T: Serialize + ?Sized>(
 fn write_expected<T: Serialize + ?Sized>(
     value: &T,
     expect: Expect,
-    ctx: &mut Ctx,
+    ctx: &mut Ctx<'_>,
 ) -> Result<bool, Error> {
     if let Sh::Any = expect.sh {
         return write_any(value, &mut ctx.out);
@@ -660,8 +869,8 @@ fn write_expected<T: Serialize + ?Sized>(
 /// Writes a value that had to be built as a `serde_json::Value` (enum variants with data),
 /// filtered by the reference filter.
 #[cold]
-fn write_json_value(value: Value, expect: Expect, ctx: &mut Ctx) -> Result<bool, Error> {
-    let filtered = shaped_sh(value, expect.sh, expect.nullable, &ctx.options, expect.top, "$")
+fn write_json_value(value: Value, expect: Expect, ctx: &mut Ctx<'_>) -> Result<bool, Error> {
+    let filtered = shaped_sh(value, expect.sh, expect.nullable, ctx.options, expect.top, "$")
         .map_err(Error::failure)?;
     write_any(&filtered, &mut ctx.out)
 }
@@ -670,9 +879,9 @@ fn write_json_value(value: Value, expect: Expect, ctx: &mut Ctx) -> Result<bool,
 // The serializer of one value of the shape `ctx.expect` (never `Sh::Any` at the top:
 // [`write_expected`] writes those with serde_json). `Ok(true)` means it wrote `null`.
 
-struct ShapeSer<'a>(&'a mut Ctx);
+struct ShapeSer<'a, 'o>(&'a mut Ctx<'o>);
 
-impl<'a> ShapeSer<'a> {
+impl<'a, 'o> ShapeSer<'a, 'o> {
     #[cold]
     #[inline(never)]
     fn wrong(&self, found: &str) -> Error {
@@ -691,7 +900,7 @@ impl<'a> ShapeSer<'a> {
     }
 
     #[inline]
-    fn seq(self) -> Result<Compound<'a>, Error> {
+    fn seq(self) -> Result<Compound<'a, 'o>, Error> {
         let expect = self.0.expect;
         let items = match expect.sh {
             Sh::List(inner) => Expect::new(inner(), expect.top),
@@ -703,7 +912,7 @@ impl<'a> ShapeSer<'a> {
     }
 
     #[inline(always)]
-    fn object(self) -> Result<Compound<'a>, Error> {
+    fn object(self) -> Result<Compound<'a, 'o>, Error> {
         let expect = self.0.expect;
         match expect.sh {
             Sh::Model(schema) => self.0.open_model(schema, expect.top),
@@ -714,7 +923,10 @@ impl<'a> ShapeSer<'a> {
         Ok(Compound(self.0))
     }
 
-    fn variant<S>(self, inner: Result<S, serde_json::Error>) -> Result<VariantSer<'a, S>, Error> {
+    fn variant<S>(
+        self,
+        inner: Result<S, serde_json::Error>,
+    ) -> Result<VariantSer<'a, 'o, S>, Error> {
         let expect = self.0.expect;
         if !matches!(expect.sh, Sh::Any | Sh::Map(_) | Sh::Model(_)) {
             return Err(self.wrong("an object"));
@@ -727,16 +939,16 @@ type JsonValueSer = serde_json::value::Serializer;
 type JsonTupleVariant = <JsonValueSer as ser::Serializer>::SerializeTupleVariant;
 type JsonStructVariant = <JsonValueSer as ser::Serializer>::SerializeStructVariant;
 
-impl<'a> ser::Serializer for ShapeSer<'a> {
+impl<'a, 'o> ser::Serializer for ShapeSer<'a, 'o> {
     type Ok = bool;
     type Error = Error;
-    type SerializeSeq = Compound<'a>;
-    type SerializeTuple = Compound<'a>;
-    type SerializeTupleStruct = Compound<'a>;
-    type SerializeTupleVariant = VariantSer<'a, JsonTupleVariant>;
-    type SerializeMap = Compound<'a>;
-    type SerializeStruct = Compound<'a>;
-    type SerializeStructVariant = VariantSer<'a, JsonStructVariant>;
+    type SerializeSeq = Compound<'a, 'o>;
+    type SerializeTuple = Compound<'a, 'o>;
+    type SerializeTupleStruct = Compound<'a, 'o>;
+    type SerializeTupleVariant = VariantSer<'a, 'o, JsonTupleVariant>;
+    type SerializeMap = Compound<'a, 'o>;
+    type SerializeStruct = Compound<'a, 'o>;
+    type SerializeStructVariant = VariantSer<'a, 'o, JsonStructVariant>;
 
     #[inline]
     fn serialize_bool(self, v: bool) -> Result<bool, Error> {
@@ -929,12 +1141,12 @@ impl<'a> ser::Serializer for ShapeSer<'a> {
     }
 
     #[inline]
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
         self.seq()
     }
 
     #[inline]
-    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a>, Error> {
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a, 'o>, Error> {
         self.seq()
     }
 
@@ -943,7 +1155,7 @@ impl<'a> ser::Serializer for ShapeSer<'a> {
         self,
         _name: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a>, Error> {
+    ) -> Result<Compound<'a, 'o>, Error> {
         self.seq()
     }
 
@@ -953,7 +1165,7 @@ impl<'a> ser::Serializer for ShapeSer<'a> {
         index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<VariantSer<'a, JsonTupleVariant>, Error> {
+    ) -> Result<VariantSer<'a, 'o, JsonTupleVariant>, Error> {
         self.variant(ser::Serializer::serialize_tuple_variant(
             serde_json::value::Serializer,
             name,
@@ -964,12 +1176,12 @@ impl<'a> ser::Serializer for ShapeSer<'a> {
     }
 
     #[inline(always)]
-    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
         self.object()
     }
 
     #[inline(always)]
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>, Error> {
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, 'o>, Error> {
         self.object()
     }
 
@@ -979,7 +1191,7 @@ impl<'a> ser::Serializer for ShapeSer<'a> {
         index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<VariantSer<'a, JsonStructVariant>, Error> {
+    ) -> Result<VariantSer<'a, 'o, JsonStructVariant>, Error> {
         self.variant(ser::Serializer::serialize_struct_variant(
             serde_json::value::Serializer,
             name,
@@ -993,13 +1205,13 @@ impl<'a> ser::Serializer for ShapeSer<'a> {
 // ---------------------------------------------------------------------------------------------
 // Enum variants with data: built as a `Value`, then filtered.
 
-struct VariantSer<'a, S> {
+struct VariantSer<'a, 'o, S> {
     inner: S,
-    ctx: &'a mut Ctx,
+    ctx: &'a mut Ctx<'o>,
     expect: Expect,
 }
 
-impl ser::SerializeTupleVariant for VariantSer<'_, JsonTupleVariant> {
+impl ser::SerializeTupleVariant for VariantSer<'_, '_, JsonTupleVariant> {
     type Ok = bool;
     type Error = Error;
 
@@ -1013,7 +1225,7 @@ impl ser::SerializeTupleVariant for VariantSer<'_, JsonTupleVariant> {
     }
 }
 
-impl ser::SerializeStructVariant for VariantSer<'_, JsonStructVariant> {
+impl ser::SerializeStructVariant for VariantSer<'_, '_, JsonStructVariant> {
     type Ok = bool;
     type Error = Error;
 
@@ -1035,25 +1247,25 @@ impl ser::SerializeStructVariant for VariantSer<'_, JsonStructVariant> {
 // ---------------------------------------------------------------------------------------------
 // Objects and arrays: the innermost open frame says which.
 
-struct Compound<'a>(&'a mut Ctx);
+struct Compound<'a, 'o>(&'a mut Ctx<'o>);
 
 #[cold]
 fn misused() -> Error {
     Error::new("serializer misused".to_owned())
 }
 
-impl Compound<'_> {
+impl Compound<'_, '_> {
     /// An item of a list.
     #[inline]
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         let ctx = &mut *self.0;
-        let frame = ctx.frame();
+        let frame = &mut ctx.scratch.frames[ctx.depth - 1];
         if frame.kind != Kind::List {
             return Err(misused());
         }
-        let index = frame.index;
+        let index = frame.next;
         let items = frame.items;
-        frame.index += 1;
+        frame.next += 1;
         if index > 0 {
             ctx.out.push(b',');
         }
@@ -1062,10 +1274,10 @@ impl Compound<'_> {
     }
 
     /// Closes the innermost frame.
-    #[inline]
+    #[inline(always)]
     fn close(self) -> Result<bool, Error> {
         let ctx = self.0;
-        let frame = &mut ctx.frames[ctx.depth - 1];
+        let frame = &ctx.scratch.frames[ctx.depth - 1];
         match frame.kind {
             Kind::List => ctx.out.push(b']'),
             Kind::Map => ctx.out.push(b'}'),
@@ -1081,7 +1293,7 @@ impl Compound<'_> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
+impl ser::SerializeSeq for Compound<'_, '_> {
     type Ok = bool;
     type Error = Error;
 
@@ -1096,7 +1308,7 @@ impl ser::SerializeSeq for Compound<'_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_> {
+impl ser::SerializeTuple for Compound<'_, '_> {
     type Ok = bool;
     type Error = Error;
 
@@ -1111,7 +1323,7 @@ impl ser::SerializeTuple for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
     type Ok = bool;
     type Error = Error;
 
@@ -1126,7 +1338,7 @@ impl ser::SerializeTupleStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_> {
+impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = bool;
     type Error = Error;
 
@@ -1137,33 +1349,36 @@ impl ser::SerializeStruct for Compound<'_> {
         value: &T,
     ) -> Result<(), Error> {
         let ctx = &mut *self.0;
-        let frame = &mut ctx.frames[ctx.depth - 1];
-        // The common case: a model with nothing to check after writing, and the field whose
-        // turn it is.
+        let frame = &mut ctx.scratch.frames[ctx.depth - 1];
+        // The common cases: a model with nothing to check after writing, and the field whose
+        // turn it is, or a field the model lacks.
         if frame.plain {
             let next = frame.next;
             if let Some(field) = frame.fields.get(next)
                 && same_name(field.name, key)
-                && let Some(slot) = ctx.keys.get(frame.key_base + next)
             {
-                write_cached_key(&mut ctx.out, slot, frame.first, field.name);
-                frame.next = next + 1;
-                frame.first = false;
-                write_value(value, (field.shape)(), false, ctx)
-                    .map_err(|e| e.at(Seg::Name(field.name)))?;
+                if let Some(slot) = ctx.scratch.keys.get(frame.key_base + next) {
+                    write_cached_key(&mut ctx.out, slot, frame.first, field.name);
+                    let expect = Expect::of_field(field, slot[22]);
+                    frame.next = next + 1;
+                    frame.first = false;
+                    write_expected(value, expect, ctx).map_err(|e| e.at(Seg::Name(field.name)))?;
+                    return Ok(());
+                }
+            } else if frame.names & name_bit(key) == 0 || !has_field(frame.fields, key) {
                 return Ok(());
             }
         }
         struct_field_slow(ctx, key, value)
     }
 
-    #[inline]
+    #[inline(always)]
     fn end(self) -> Result<bool, Error> {
         self.close()
     }
 }
 
-impl ser::SerializeMap for Compound<'_> {
+impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = bool;
     type Error = Error;
 
@@ -1173,9 +1388,9 @@ impl ser::SerializeMap for Compound<'_> {
         buf.clear();
         let captured = key.serialize(KeySer(&mut buf));
         if captured.is_ok() {
-            let frame = &mut ctx.frames[ctx.depth - 1];
+            let frame = &mut ctx.scratch.frames[ctx.depth - 1];
             match frame.kind {
-                Kind::Model => frame.current = lookup(frame, &ctx.options, &buf),
+                Kind::Model => ctx.current = lookup(frame, ctx.options, &buf),
                 Kind::Map => {
                     if !frame.first {
                         ctx.out.push(b',');
@@ -1183,7 +1398,7 @@ impl ser::SerializeMap for Compound<'_> {
                     frame.first = false;
                     let start = ctx.out.len();
                     write_str(&mut ctx.out, &buf);
-                    frame.key_at = (start, ctx.out.len());
+                    ctx.key_at = (start, ctx.out.len());
                     ctx.out.push(b':');
                 }
                 Kind::List => return Err(misused()),
@@ -1195,15 +1410,14 @@ impl ser::SerializeMap for Compound<'_> {
 
     fn serialize_value<V: Serialize + ?Sized>(&mut self, value: &V) -> Result<(), Error> {
         let ctx = &mut *self.0;
-        let frame = &mut ctx.frames[ctx.depth - 1];
-        match frame.kind {
-            Kind::Model => match std::mem::replace(&mut frame.current, NO_FIELD) {
+        match ctx.scratch.frames[ctx.depth - 1].kind {
+            Kind::Model => match std::mem::replace(&mut ctx.current, NO_FIELD) {
                 NO_FIELD => Ok(()),
                 index => put(ctx, index, value),
             },
             Kind::Map => {
-                let items = frame.items;
-                let (start, end) = frame.key_at;
+                let items = ctx.scratch.frames[ctx.depth - 1].items;
+                let (start, end) = ctx.key_at;
                 match write_expected(value, items, ctx) {
                     Ok(_) => Ok(()),
                     Err(error) => {
@@ -1223,16 +1437,22 @@ impl ser::SerializeMap for Compound<'_> {
     }
 }
 
+/// Whether the model has a field called `key`.
+#[inline(never)]
+fn has_field(fields: &[FieldSchema], key: &str) -> bool {
+    fields.iter().any(|field| same_name(field.name, key))
+}
+
 /// A struct's field that is not the model's field in its turn, or a struct written as a map.
 #[inline(never)]
 fn struct_field_slow<T: Serialize + ?Sized>(
-    ctx: &mut Ctx,
+    ctx: &mut Ctx<'_>,
     key: &'static str,
     value: &T,
 ) -> Result<(), Error> {
-    let frame = &mut ctx.frames[ctx.depth - 1];
+    let frame = &mut ctx.scratch.frames[ctx.depth - 1];
     match frame.kind {
-        Kind::Model => match lookup(frame, &ctx.options, key) {
+        Kind::Model => match lookup(frame, ctx.options, key) {
             NO_FIELD => Ok(()),
             index => put(ctx, index, value),
         },
@@ -1264,29 +1484,34 @@ fn lookup(frame: &Frame, options: &FilterOptions, key: &str) -> usize {
 }
 
 /// Skips the fields that `include` and `exclude` leave out, from the next one on.
-fn skip_unkept(ctx: &mut Ctx) {
-    let frame = &mut ctx.frames[ctx.depth - 1];
-    while frame.fields.get(frame.next).is_some_and(|field| !kept(&ctx.options, field.name)) {
+fn skip_unkept(ctx: &mut Ctx<'_>) {
+    let frame = &mut ctx.scratch.frames[ctx.depth - 1];
+    while frame.fields.get(frame.next).is_some_and(|field| !kept(ctx.options, field.name)) {
         frame.next += 1;
     }
 }
 
 /// Writes the model's field `index`: now if it is its turn, else into the scratch buffer.
-fn put<T: Serialize + ?Sized>(ctx: &mut Ctx, index: usize, value: &T) -> Result<(), Error> {
-    let frame = &mut ctx.frames[ctx.depth - 1];
+fn put<T: Serialize + ?Sized>(ctx: &mut Ctx<'_>, index: usize, value: &T) -> Result<(), Error> {
+    let frame = &ctx.scratch.frames[ctx.depth - 1];
     if index != frame.next {
         return put_early(ctx, index, value);
     }
     let field = &frame.fields[index];
     let shape = (field.shape)();
     let mark = ctx.out.len();
-    write_cached_key(&mut ctx.out, &ctx.keys[frame.key_base + index], frame.first, field.name);
+    write_cached_key(
+        &mut ctx.out,
+        &ctx.scratch.keys[frame.key_base + index],
+        frame.first,
+        field.name,
+    );
     let null = write_value(value, shape, false, ctx).map_err(|e| e.at(Seg::Name(field.name)))?;
-    let omit = omitted(&ctx.options, field, shape, null, value);
+    let omit = omitted(ctx.options, field, shape, null, value);
     if omit {
         ctx.out.truncate(mark);
     }
-    let frame = ctx.frame();
+    let frame = &mut ctx.scratch.frames[ctx.depth - 1];
     frame.next += 1;
     frame.first &= omit;
     drain(ctx, false)
@@ -1295,8 +1520,12 @@ fn put<T: Serialize + ?Sized>(ctx: &mut Ctx, index: usize, value: &T) -> Result<
 /// A field that comes before its turn (or again): into the scratch buffer.
 #[cold]
 #[inline(never)]
-fn put_early<T: Serialize + ?Sized>(ctx: &mut Ctx, index: usize, value: &T) -> Result<(), Error> {
-    let frame = &mut ctx.frames[ctx.depth - 1];
+fn put_early<T: Serialize + ?Sized>(
+    ctx: &mut Ctx<'_>,
+    index: usize,
+    value: &T,
+) -> Result<(), Error> {
+    let frame = &mut ctx.scratch.frames[ctx.depth - 1];
     let repeated = index < frame.next
         || frame.pending.as_ref().is_some_and(|pending| pending.slot(index).is_some());
     if repeated {
@@ -1313,14 +1542,14 @@ fn put_early<T: Serialize + ?Sized>(ctx: &mut Ctx, index: usize, value: &T) -> R
     std::mem::swap(&mut ctx.out, &mut pending.buf);
     let start = ctx.out.len();
     let written = write_value(value, shape, false, ctx);
-    if written.as_ref().is_ok_and(|&null| omitted(&ctx.options, field, shape, null, value)) {
+    if written.as_ref().is_ok_and(|&null| omitted(ctx.options, field, shape, null, value)) {
         ctx.out.truncate(start);
     }
     let end = ctx.out.len();
     std::mem::swap(&mut ctx.out, &mut pending.buf);
     written.map_err(|e| e.at(Seg::Name(field.name)))?;
     pending.slots.push(Slot { field: index, start, end });
-    let frame = ctx.frame();
+    let frame = &mut ctx.scratch.frames[ctx.depth - 1];
     frame.pending = Some(pending);
     frame.plain = false;
     Ok(())
@@ -1328,15 +1557,15 @@ fn put_early<T: Serialize + ?Sized>(ctx: &mut Ctx, index: usize, value: &T) -> R
 
 /// Writes the fields from `next` on that are settled: left out by `include`/`exclude`, or
 /// waiting in the scratch buffer. At the end (`finish`), missing fields too.
-fn drain(ctx: &mut Ctx, finish: bool) -> Result<(), Error> {
-    let frame = &mut ctx.frames[ctx.depth - 1];
+fn drain(ctx: &mut Ctx<'_>, finish: bool) -> Result<(), Error> {
+    let frame = &mut ctx.scratch.frames[ctx.depth - 1];
     while let Some(field) = frame.fields.get(frame.next) {
         let index = frame.next;
-        if frame.filter && !kept(&ctx.options, field.name) {
+        if frame.filter && !kept(ctx.options, field.name) {
             frame.next += 1;
             continue;
         }
-        let key = &ctx.keys[frame.key_base + index];
+        let key = &ctx.scratch.keys[frame.key_base + index];
         match frame.pending.as_ref().and_then(|pending| pending.slot(index)) {
             Some(slot) => {
                 if slot.start < slot.end
@@ -1349,7 +1578,7 @@ fn drain(ctx: &mut Ctx, finish: bool) -> Result<(), Error> {
             }
             None if finish => {
                 // A field the value lacks: its default, or an error.
-                let options = &ctx.options;
+                let options = ctx.options;
                 match field.default {
                     None => {
                         return Err(
@@ -1377,11 +1606,10 @@ fn drain(ctx: &mut Ctx, finish: bool) -> Result<(), Error> {
 
 /// Closes a model's object that lacks fields or has fields waiting.
 #[inline(never)]
-fn close_model_slow(ctx: &mut Ctx) -> Result<bool, Error> {
+fn close_model_slow(ctx: &mut Ctx<'_>) -> Result<bool, Error> {
     drain(ctx, true)?;
     ctx.out.push(b'}');
-    let frame = &mut ctx.frames[ctx.depth - 1];
-    if let Some(mut pending) = frame.pending.take()
+    if let Some(mut pending) = ctx.scratch.frames[ctx.depth - 1].pending.take()
         && pending.buf.capacity() <= KEPT_CAPACITY
         && ctx.scratch.pool.len() < 8
     {
@@ -1958,13 +2186,52 @@ mod tests {
         for name in &names {
             for first in [true, false] {
                 let mut out = b"{".to_vec();
-                write_cached_key(&mut out, &render_key(name), first, name);
+                write_cached_key(&mut out, &render_key(name, Shape::Str), first, name);
                 let want = format!(
                     "{{{}{}:",
                     if first { "" } else { "," },
                     serde_json::to_string(name).unwrap()
                 );
                 assert_eq!(String::from_utf8(out).unwrap(), want, "{name:?}");
+            }
+        }
+    }
+
+    /// Strings written by the filter's own writer (those with nothing to escape) or by
+    /// serde_json (the others), against serde_json, for every length up to 40 bytes, with and
+    /// without a character that needs escaping (or one next to those that do) at every
+    /// position, after other output.
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        let specials = [
+            '"', '\\', '\n', '\t', '\u{0}', '\u{1f}', ' ', '!', '#', '[', ']', '\u{7f}', 'é',
+            '\u{80}', '\u{2028}', '😀',
+        ];
+        let mut strings: Vec<String> = Vec::new();
+        for n in 0..=40 {
+            let plain: String =
+                "abcdefghijklmnopqrstuvwxyz0123456789ABCDE".chars().take(n).collect();
+            strings.push(plain.clone());
+            for at in 0..n {
+                for special in specials {
+                    let mut chars: Vec<char> = plain.chars().collect();
+                    chars[at] = special;
+                    strings.push(chars.into_iter().collect());
+                }
+            }
+        }
+        for string in &strings {
+            let mut out = b"[1,".to_vec();
+            write_str(&mut out, string);
+            let want = format!("[1,{}", serde_json::to_string(string).unwrap());
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{string:?}");
+        }
+        // Every byte value, alone and between others.
+        for c in (0..=0x7f_u8).map(char::from).chain(['é', '\u{ffff}']) {
+            for string in [c.to_string(), format!("ab{c}cd"), format!("abcdefghijklm{c}nopqrstu")] {
+                let mut out = Vec::new();
+                write_str(&mut out, &string);
+                assert_eq!(out, serde_json::to_vec(&string).unwrap(), "{string:?}");
             }
         }
     }
@@ -2020,6 +2287,59 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Fields the model lacks, some whose name sets the same bit as a field of the model (they
+    /// are told apart by comparing names), before, between and after its fields, and a
+    /// nullable and an `Any` field whose shapes the thread keeps with the keys.
+    #[test]
+    fn dropped_fields_whose_name_bit_a_field_shares() {
+        static SHARED: ModelSchema = ModelSchema {
+            name: "Shared",
+            fields: &[
+                field("ab", <String as FieldShape>::shape),
+                field("note", <Option<String> as FieldShape>::shape),
+                field("any", <Value as FieldShape>::shape),
+            ],
+        };
+        assert_eq!(name_bit("ab"), name_bit("ac"));
+        assert_ne!(name_bit("ab"), name_bit("zz"));
+        #[derive(Serialize)]
+        struct Input {
+            ac: &'static str,
+            ab: &'static str,
+            zz: u8,
+            note: Option<&'static str>,
+            ad: bool,
+            any: Value,
+            nb: i8,
+        }
+        let input = Input {
+            ac: "x",
+            ab: "kept",
+            zz: 1,
+            note: None,
+            ad: true,
+            any: json!({"k": [1, "two"]}),
+            nb: -1,
+        };
+        for _ in 0..2 {
+            let out = ok(&input, &SHARED, &opts());
+            assert_eq!(out, r#"{"ab":"kept","note":null,"any":{"k":[1,"two"]}}"#);
+        }
+        let input = Input { note: Some("n"), any: Value::Null, ..input };
+        let out = ok(&input, &SHARED, &opts());
+        assert_eq!(out, r#"{"ab":"kept","note":"n","any":null}"#);
+        // A wrong type where the kept shape says a string.
+        #[derive(Serialize)]
+        struct Wrong {
+            ab: u8,
+        }
+        let error = check(&Wrong { ab: 1 }, &SHARED, &opts()).unwrap_err();
+        assert_eq!(
+            (error.path.as_str(), error.message.as_str()),
+            ("ab", "expected a string, found a number")
+        );
     }
 
     #[test]
