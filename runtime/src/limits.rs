@@ -76,8 +76,10 @@ impl Limits {
         max_body_bytes, get_max_body_bytes: usize
     );
     limit!(
-        /// How long a client may take to send a request head; a slower client is
-        /// disconnected. Default 10 s.
+        /// How long an HTTP/1 client may take to send a request head, counted from the
+        /// connection's start or the end of the previous response; a slower client is
+        /// disconnected (an HTTP/2 connection between requests is held to the idle timeout
+        /// instead). Default 10 s.
         header_read_timeout, get_header_read_timeout: Duration
     );
     limit!(

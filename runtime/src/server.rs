@@ -6,7 +6,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -113,10 +113,11 @@ impl Server {
         let Self { service, listener, shutdown } = self;
         let limits = service.limits().clone();
         let mut builder = auto::Builder::new(TokioExecutor::new());
+        // The header read timeout is the connection watchdog's (`Activity::watch`), not
+        // hyper's: hyper's boxes and registers a timer for every request, which cost more
+        // than routing and extraction together.
         builder
             .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_read_timeout)
             .max_buf_size(limits.max_header_bytes)
             .max_headers(limits.max_headers)
             .keep_alive(true);
@@ -160,7 +161,7 @@ impl Server {
                 ConnService { app: service.clone(), remote, activity: activity.clone() };
             let conn = builder.serve_connection(io, conn_service).into_owned();
             let conn = graceful.watch(conn);
-            let idle_timeout = limits.idle_timeout;
+            let (idle_timeout, head_timeout) = (limits.idle_timeout, limits.header_read_timeout);
             tokio::spawn(async move {
                 let _permit = permit;
                 tokio::select! {
@@ -169,8 +170,11 @@ impl Server {
                             tracing::debug!(%remote, error = %error, "connection ended with an error");
                         }
                     }
-                    () = activity.idle(idle_timeout) => {
-                        tracing::debug!(%remote, "closing an idle connection");
+                    end = activity.watch(idle_timeout, head_timeout) => match end {
+                        Quiet::Idle => tracing::debug!(%remote, "closing an idle connection"),
+                        Quiet::SlowHead => {
+                            tracing::debug!(%remote, "closing a connection: read header from client timeout");
+                        }
                     }
                 }
             });
@@ -195,34 +199,101 @@ impl IntoFuture for Server {
     }
 }
 
-/// When a connection last moved a byte, and how many of its requests are in flight.
+/// When a connection last moved a byte, how many of its requests are in flight, and since
+/// when it has been waiting for a request head.
 struct Activity {
     start: Instant,
     last_ms: AtomicU64,
     in_flight: AtomicUsize,
+    /// Since when (ms after `start`) the connection waits for the next request head: from
+    /// its start, and from each response of HTTP/1; [`NO_HEAD_WAIT`] while a request is in
+    /// flight and on HTTP/2 (whose idle connections the idle timeout closes).
+    head_since_ms: AtomicU64,
+    http2: AtomicBool,
+}
+
+/// [`Activity::head_since_ms`] when no head is awaited.
+const NO_HEAD_WAIT: u64 = u64::MAX;
+
+/// Why a connection's watchdog closes it.
+#[derive(Debug, PartialEq, Eq)]
+enum Quiet {
+    /// No request in flight and no byte written for the idle timeout.
+    Idle,
+    /// The next request head did not arrive within the header read timeout (slowloris).
+    SlowHead,
 }
 
 impl Activity {
     fn new() -> Self {
-        Self { start: Instant::now(), last_ms: AtomicU64::new(0), in_flight: AtomicUsize::new(0) }
+        Self {
+            start: Instant::now(),
+            last_ms: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            head_since_ms: AtomicU64::new(0),
+            http2: AtomicBool::new(false),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        #[allow(clippy::cast_possible_truncation)] // u64 milliseconds last 584 million years
+        let now = self.start.elapsed().as_millis() as u64;
+        now
     }
 
     fn touch(&self) {
-        #[allow(clippy::cast_possible_truncation)] // u64 milliseconds last 584 million years
-        let now = self.start.elapsed().as_millis() as u64;
-        self.last_ms.store(now, Ordering::Relaxed);
+        self.last_ms.store(self.now_ms(), Ordering::Relaxed);
     }
 
-    /// Resolves once the connection has had no request in flight and no traffic for
-    /// `timeout`.
-    async fn idle(&self, timeout: Duration) {
+    fn at(&self, ms: u64) -> Instant {
+        self.start + Duration::from_millis(ms)
+    }
+
+    /// A request head arrived (hyper calls the service once it has read one).
+    fn request_started(&self, version: http::Version) {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        self.head_since_ms.store(NO_HEAD_WAIT, Ordering::Relaxed);
+        if version == http::Version::HTTP_2 {
+            self.http2.store(true, Ordering::Relaxed);
+        }
+        self.touch();
+    }
+
+    /// A response was made: on HTTP/1 the connection waits for the next head again.
+    fn request_ended(&self) {
+        self.touch();
+        if self.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 && !self.http2.load(Ordering::Relaxed)
+        {
+            self.head_since_ms.store(self.now_ms(), Ordering::Relaxed);
+        }
+    }
+
+    /// Resolves when the connection should be closed: no request in flight and nothing
+    /// written for `idle`, or (HTTP/1) no complete request head within `head` of waiting for
+    /// one, counted from the last byte written (a response still being written to a slow
+    /// reader is not a wait for a head).
+    async fn watch(&self, idle: Duration, head: Duration) -> Quiet {
         loop {
-            let last = self.start + Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
-            let deadline = last + timeout;
-            if Instant::now() >= deadline && self.in_flight.load(Ordering::Acquire) == 0 {
-                return;
+            let now = Instant::now();
+            let last = self.at(self.last_ms.load(Ordering::Relaxed));
+            let quiet = self.in_flight.load(Ordering::Acquire) == 0;
+            let idle_deadline = last + idle;
+            if quiet && now >= idle_deadline {
+                return Quiet::Idle;
             }
-            let wake = deadline.max(Instant::now() + Duration::from_millis(100));
+            let since = self.head_since_ms.load(Ordering::Relaxed);
+            let head_deadline = (since != NO_HEAD_WAIT).then(|| self.at(since).max(last) + head);
+            if quiet && head_deadline.is_some_and(|d| now >= d) {
+                return Quiet::SlowHead;
+            }
+            // A wait for a head that begins while this sleeps ends `head` after its start,
+            // later than `now + head`: waking by then cannot miss it.
+            let wake = [Some(idle_deadline), head_deadline, Some(now + head)]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(idle_deadline)
+                .max(now + Duration::from_millis(100));
             tokio::time::sleep_until(wake.into()).await;
         }
     }
@@ -306,8 +377,7 @@ impl hyper::service::Service<http::Request<Incoming>> for ConnService {
     type Future = InFlight;
 
     fn call(&self, request: http::Request<Incoming>) -> InFlight {
-        self.activity.in_flight.fetch_add(1, Ordering::AcqRel);
-        self.activity.touch();
+        self.activity.request_started(request.version());
         InFlight {
             inner: self.app.dispatch(request.map(request_body), Some(self.remote)),
             activity: self.activity.clone(),
@@ -331,7 +401,6 @@ impl Future for InFlight {
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.activity.touch();
-        self.activity.in_flight.fetch_sub(1, Ordering::AcqRel);
+        self.activity.request_ended();
     }
 }

@@ -591,6 +591,33 @@ async fn a_kept_alive_connection_is_closed_after_the_idle_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_timeout() {
+    // The header read timeout is HTTP/1's (a head trickled byte by byte); an HTTP/2
+    // connection waiting between requests is governed by the idle timeout only.
+    let limits =
+        limits().header_read_timeout(Duration::from_secs(1)).idle_timeout(Duration::from_secs(30));
+    let server = TestServer::start(limits).await;
+    let stream = TcpStream::connect(server.addr).await.unwrap();
+    let (mut sender, connection) =
+        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
+            .await
+            .expect("an HTTP/2 handshake");
+    let connection = tokio::spawn(connection);
+    for round in 0..2 {
+        if round > 0 {
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+        }
+        let request = http::Request::get(server.url("/hello")).body(Empty::<Bytes>::new());
+        let res = timeout(PATIENCE, sender.send_request(request.unwrap())).await.unwrap();
+        let res = res.unwrap_or_else(|e| panic!("request {round} on the connection failed: {e}"));
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    assert!(!connection.is_finished(), "the connection was closed");
+    drop(sender);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their_slots() {
     // `Limits::idle_timeout`: "no request in flight and nothing sent either way (HTTP/1.1
     // keep-alive and HTTP/2 alike)". The server PINGs an HTTP/2 client every idle_timeout/2
