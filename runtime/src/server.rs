@@ -261,10 +261,11 @@ impl Activity {
 
     /// A response was made: on HTTP/1 the connection waits for the next head again.
     fn request_ended(&self) {
-        self.touch();
+        let now = self.now_ms();
+        self.last_ms.store(now, Ordering::Relaxed);
         if self.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 && !self.http2.load(Ordering::Relaxed)
         {
-            self.head_since_ms.store(self.now_ms(), Ordering::Relaxed);
+            self.head_since_ms.store(now, Ordering::Relaxed);
         }
     }
 
