@@ -264,22 +264,34 @@ mod tests {
             .collect()
     }
 
+    /// A xorshift generator of short `Cookie` header values.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: usize) -> usize {
+            let x = &mut self.0;
+            *x ^= *x << 13;
+            *x ^= *x >> 7;
+            *x ^= *x << 17;
+            (*x % n as u64) as usize
+        }
+
+        /// Up to `max_len - 1` bytes of what a `HeaderValue` may hold (no controls but tab,
+        /// no DEL), dense in the bytes the grammar turns on.
+        fn header(&mut self, max_len: usize) -> Vec<u8> {
+            let alphabet = b"ab=; \t\"\xff";
+            let len = self.below(max_len);
+            (0..len).map(|_| alphabet[self.below(alphabet.len())]).collect()
+        }
+    }
+
     #[test]
     fn a_first_read_by_scanning_answers_what_the_index_answers() {
-        let alphabet = b"ab=; \t\"\xff";
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut random = Random(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let mut h = HeaderMap::new();
-            for _ in 0..1 + next() % 3 {
-                let len = (next() % 16) as usize;
-                let bytes: Vec<u8> =
-                    (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            for _ in 0..1 + random.below(3) {
+                let bytes = random.header(16);
                 h.append(COOKIE, HeaderValue::from_bytes(&bytes).unwrap());
             }
             for name in ["a", "b", "ab", "ba", "a\"", ""] {
@@ -298,19 +310,9 @@ mod tests {
 
     #[test]
     fn parse_agrees_with_the_plain_rules_and_stays_in_its_bound() {
-        // What a `HeaderValue` may hold: no controls but tab, no DEL.
-        let alphabet = b"ab=; \t\"\xff";
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut random = Random(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let len = (next() % 24) as usize;
-            let bytes: Vec<u8> =
-                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            let bytes = random.header(24);
             let mut h = HeaderMap::new();
             h.append(COOKIE, HeaderValue::from_bytes(&bytes).unwrap());
             let entries = parse(&h);

@@ -22,6 +22,7 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     let value = cookie.value();
     let form = grammar::check_value(value).map_err(refused)?;
     let path = cookie.path().unwrap_or("/");
+    let domain = cookie.domain();
     let http_only = cookie.http_only().unwrap_or(true);
     let same_site = cookie.same_site().unwrap_or(SameSite::Lax);
     let partitioned = cookie.partitioned() == Some(true);
@@ -41,7 +42,7 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
         secure: cookie.secure() == Some(true),
         same_site_none: same_site == SameSite::None,
         partitioned,
-        domain: cookie.domain(),
+        domain,
         path: Some(path),
         max_age,
     };
@@ -50,7 +51,6 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     let wire_value = quoted.as_deref().unwrap_or(value);
     grammar::check_size(name, wire_value).map_err(refused)?;
 
-    let domain = cookie.domain();
     let mut out = String::with_capacity(
         name.len() + wire_value.len() + path.len() + domain.map_or(0, str::len) + 112,
     );
