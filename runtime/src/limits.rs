@@ -79,7 +79,8 @@ impl Limits {
         /// How long an HTTP/1 client may take to send a request head, counted from the
         /// connection's start or the end of the previous response; a slower client is
         /// disconnected (an HTTP/2 connection between requests is held to the idle timeout
-        /// instead). Default 10 s.
+        /// instead). Checked at least four times per timeout: a slow client is disconnected
+        /// within 1.25 timeouts. Default 10 s.
         header_read_timeout, get_header_read_timeout: Duration
     );
     limit!(
@@ -90,7 +91,8 @@ impl Limits {
     limit!(
         /// How long a connection may stay open with no request in flight, none started or
         /// finished, and nothing written to the client (HTTP/1.1 keep-alive and HTTP/2
-        /// alike: frames the client sends by itself do not keep it open). Default 75 s.
+        /// alike: frames the client sends by itself do not keep it open). Checked at least
+        /// four times per timeout, like the header read timeout. Default 75 s.
         idle_timeout, get_idle_timeout: Duration
     );
     limit!(

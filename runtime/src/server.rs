@@ -6,9 +6,9 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -17,6 +17,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use crate::app::{App, AppService, ResponseFuture, request_body};
 use crate::error::Error;
@@ -155,25 +156,32 @@ impl Server {
                 () = &mut shutdown => break,
             };
             let _ = stream.set_nodelay(true);
-            let activity = Arc::new(Activity::new());
+            let activity = Arc::new(Activity::default());
             let io = TokioIo::new(TrackedIo { inner: stream, activity: activity.clone() });
             let conn_service =
                 ConnService { app: service.clone(), remote, activity: activity.clone() };
-            let conn = builder.serve_connection(io, conn_service).into_owned();
-            let conn = graceful.watch(conn);
+            let conn = graceful.watch(builder.serve_connection(io, conn_service).into_owned());
+            let connection = tokio::spawn(async move {
+                let _permit = permit;
+                if let Err(error) = conn.await {
+                    tracing::debug!(%remote, error = %error, "connection ended with an error");
+                }
+            });
+            // The watchdog is a task of its own rather than a branch of the connection's: the
+            // connection's task then polls nothing but the connection on each wake-up.
             let (idle_timeout, head_timeout) = (limits.idle_timeout, limits.header_read_timeout);
             tokio::spawn(async move {
-                let _permit = permit;
+                let close = connection.abort_handle();
                 tokio::select! {
-                    result = conn => {
-                        if let Err(error) = result {
-                            tracing::debug!(%remote, error = %error, "connection ended with an error");
-                        }
-                    }
-                    end = activity.watch(idle_timeout, head_timeout) => match end {
-                        Quiet::Idle => tracing::debug!(%remote, "closing an idle connection"),
-                        Quiet::SlowHead => {
-                            tracing::debug!(%remote, "closing a connection: read header from client timeout");
+                    _ = connection => {}
+                    end = activity.watch(idle_timeout, head_timeout) => {
+                        close.abort();
+                        match end {
+                            Quiet::Idle => tracing::debug!(%remote, "closing an idle connection"),
+                            Quiet::SlowHead => tracing::debug!(
+                                %remote,
+                                "closing a connection: read header from client timeout"
+                            ),
                         }
                     }
                 }
@@ -199,21 +207,20 @@ impl IntoFuture for Server {
     }
 }
 
-/// When a connection last moved a byte, how many of its requests are in flight, and since
-/// when it has been waiting for a request head.
+/// What a connection's watchdog watches: counters the connection bumps as it goes, so that
+/// serving a request reads no clock. The watchdog reads the clock on its own ticks.
+#[derive(Default)]
 struct Activity {
-    start: Instant,
-    last_ms: AtomicU64,
-    in_flight: AtomicUsize,
-    /// Since when (ms after `start`) the connection waits for the next request head: from
-    /// its start, and from each response of HTTP/1; [`NO_HEAD_WAIT`] while a request is in
-    /// flight and on HTTP/2 (whose idle connections the idle timeout closes).
-    head_since_ms: AtomicU64,
+    /// Requests whose head arrived.
+    started: AtomicU64,
+    /// Requests whose response was made (or that were dropped).
+    ended: AtomicU64,
+    /// Whether the server wrote a byte since the watchdog last looked.
+    wrote: AtomicBool,
+    /// Whether the connection speaks HTTP/2 (set on its first request), whose idle
+    /// connections the idle timeout closes: the header read timeout is HTTP/1's.
     http2: AtomicBool,
 }
-
-/// [`Activity::head_since_ms`] when no head is awaited.
-const NO_HEAD_WAIT: u64 = u64::MAX;
 
 /// Why a connection's watchdog closes it.
 #[derive(Debug, PartialEq, Eq)]
@@ -224,78 +231,65 @@ enum Quiet {
     SlowHead,
 }
 
+/// How many times per timeout the watchdog looks: a connection is closed between one and
+/// `1 + 1/WATCHES_PER_TIMEOUT` timeouts after its last activity.
+const WATCHES_PER_TIMEOUT: u32 = 4;
+
 impl Activity {
-    fn new() -> Self {
-        Self {
-            start: Instant::now(),
-            last_ms: AtomicU64::new(0),
-            in_flight: AtomicUsize::new(0),
-            head_since_ms: AtomicU64::new(0),
-            http2: AtomicBool::new(false),
-        }
-    }
-
-    fn now_ms(&self) -> u64 {
-        #[allow(clippy::cast_possible_truncation)] // u64 milliseconds last 584 million years
-        let now = self.start.elapsed().as_millis() as u64;
-        now
-    }
-
-    fn touch(&self) {
-        self.last_ms.store(self.now_ms(), Ordering::Relaxed);
-    }
-
-    fn at(&self, ms: u64) -> Instant {
-        self.start + Duration::from_millis(ms)
-    }
-
     /// A request head arrived (hyper calls the service once it has read one).
     fn request_started(&self, version: http::Version) {
-        self.in_flight.fetch_add(1, Ordering::AcqRel);
-        self.head_since_ms.store(NO_HEAD_WAIT, Ordering::Relaxed);
         if version == http::Version::HTTP_2 {
             self.http2.store(true, Ordering::Relaxed);
         }
-        self.touch();
+        self.started.fetch_add(1, Ordering::Release);
     }
 
     /// A response was made: on HTTP/1 the connection waits for the next head again.
     fn request_ended(&self) {
-        let now = self.now_ms();
-        self.last_ms.store(now, Ordering::Relaxed);
-        if self.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 && !self.http2.load(Ordering::Relaxed)
-        {
-            self.head_since_ms.store(now, Ordering::Relaxed);
-        }
+        self.ended.fetch_add(1, Ordering::Release);
+    }
+
+    fn wrote(&self) {
+        self.wrote.store(true, Ordering::Relaxed);
     }
 
     /// Resolves when the connection should be closed: no request in flight and nothing
     /// written for `idle`, or (HTTP/1) no complete request head within `head` of waiting for
-    /// one, counted from the last byte written (a response still being written to a slow
-    /// reader is not a wait for a head).
+    /// one. The wait for a head starts with the connection and again after each response,
+    /// from the last byte written (a response still being written to a slow reader is not a
+    /// wait for a head); what the client sends does not count.
+    ///
+    /// Each look compares the counters with the previous look's: any change is activity,
+    /// dated at the look that saw it, so a connection is never closed early and at most one
+    /// look interval late.
     async fn watch(&self, idle: Duration, head: Duration) -> Quiet {
+        let every = (idle.min(head) / WATCHES_PER_TIMEOUT).max(Duration::from_millis(10));
+        let mut since = Instant::now();
+        let mut looks = tokio::time::interval_at(since + every, every);
+        looks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut seen = (0, 0);
         loop {
-            let now = Instant::now();
-            let last = self.at(self.last_ms.load(Ordering::Relaxed));
-            let quiet = self.in_flight.load(Ordering::Acquire) == 0;
-            let idle_deadline = last + idle;
-            if quiet && now >= idle_deadline {
+            let now = looks.tick().await;
+            // `ended` first: a request that starts between the two loads then reads as in
+            // flight, never the reverse.
+            let ended = self.ended.load(Ordering::Acquire);
+            let started = self.started.load(Ordering::Acquire);
+            let wrote = self.wrote.swap(false, Ordering::Relaxed);
+            if wrote || (started, ended) != seen {
+                seen = (started, ended);
+                since = now;
+                continue;
+            }
+            if started != ended {
+                continue;
+            }
+            let quiet = now.saturating_duration_since(since);
+            if quiet >= idle {
                 return Quiet::Idle;
             }
-            let since = self.head_since_ms.load(Ordering::Relaxed);
-            let head_deadline = (since != NO_HEAD_WAIT).then(|| self.at(since).max(last) + head);
-            if quiet && head_deadline.is_some_and(|d| now >= d) {
+            if quiet >= head && !self.http2.load(Ordering::Relaxed) {
                 return Quiet::SlowHead;
             }
-            // A wait for a head that begins while this sleeps ends `head` after its start,
-            // later than `now + head`: waking by then cannot miss it.
-            let wake = [Some(idle_deadline), head_deadline, Some(now + head)]
-                .into_iter()
-                .flatten()
-                .min()
-                .unwrap_or(idle_deadline)
-                .max(now + Duration::from_millis(100));
-            tokio::time::sleep_until(wake.into()).await;
         }
     }
 }
@@ -332,7 +326,7 @@ impl AsyncWrite for TrackedIo {
         let this = self.project();
         let result = this.inner.poll_write(cx, data);
         if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity.touch();
+            this.activity.wrote();
         }
         result
     }
@@ -345,7 +339,7 @@ impl AsyncWrite for TrackedIo {
         let this = self.project();
         let result = this.inner.poll_write_vectored(cx, bufs);
         if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity.touch();
+            this.activity.wrote();
         }
         result
     }
@@ -403,5 +397,99 @@ impl Future for InFlight {
 impl Drop for InFlight {
     fn drop(&mut self) {
         self.activity.request_ended();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDLE: Duration = Duration::from_secs(8);
+    const HEAD: Duration = Duration::from_secs(2);
+
+    /// Runs the watchdog of `activity` while `meanwhile` acts on it; answers why and when
+    /// (after the start) it closed, or `None` if it had not by the end of `meanwhile`.
+    async fn watched(
+        activity: &Activity,
+        meanwhile: impl Future<Output = ()>,
+    ) -> Option<(Quiet, Duration)> {
+        let start = Instant::now();
+        tokio::select! {
+            biased;
+            quiet = activity.watch(IDLE, HEAD) => Some((quiet, start.elapsed())),
+            () = meanwhile => None,
+        }
+    }
+
+    async fn sleep(seconds: f64) {
+        tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_http1_connection_is_closed_within_a_quarter_past_the_head_timeout() {
+        let activity = Activity::default();
+        let (quiet, after) = watched(&activity, sleep(60.0)).await.unwrap();
+        assert_eq!(quiet, Quiet::SlowHead);
+        assert!(after >= HEAD && after <= HEAD + HEAD / 4, "closed after {after:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_head_wait_starts_again_after_each_response() {
+        let activity = Activity::default();
+        let requests = async {
+            for _ in 0..5 {
+                sleep(1.0).await;
+                activity.request_started(http::Version::HTTP_11);
+                activity.wrote();
+                activity.request_ended();
+            }
+            sleep(60.0).await;
+        };
+        let (quiet, after) = watched(&activity, requests).await.unwrap();
+        assert_eq!(quiet, Quiet::SlowHead);
+        let since_last = after - Duration::from_secs(5);
+        assert!(since_last >= HEAD && since_last <= HEAD + HEAD / 4, "closed after {after:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_in_flight_is_never_timed_out_by_the_watchdog() {
+        let activity = Activity::default();
+        activity.request_started(http::Version::HTTP_11);
+        assert!(watched(&activity, sleep(10.0 * IDLE.as_secs_f64())).await.is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn writing_a_response_keeps_the_connection() {
+        let activity = Activity::default();
+        let writing = async {
+            sleep(0.1).await;
+            activity.request_started(http::Version::HTTP_11);
+            activity.request_ended();
+            // A long response to a slow reader: the head wait starts after its last byte.
+            for _ in 0..20 {
+                activity.wrote();
+                sleep(1.0).await;
+            }
+            sleep(60.0).await;
+        };
+        let (quiet, after) = watched(&activity, writing).await.unwrap();
+        assert_eq!(quiet, Quiet::SlowHead);
+        let since_last = after - Duration::from_secs_f64(19.1);
+        assert!(since_last >= HEAD && since_last <= HEAD + HEAD / 4, "closed after {after:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_http2_connection_is_closed_by_the_idle_timeout_only() {
+        let activity = Activity::default();
+        let request = async {
+            sleep(1.0).await;
+            activity.request_started(http::Version::HTTP_2);
+            activity.request_ended();
+            sleep(60.0).await;
+        };
+        let (quiet, after) = watched(&activity, request).await.unwrap();
+        assert_eq!(quiet, Quiet::Idle);
+        let since_last = after - Duration::from_secs(1);
+        assert!(since_last >= IDLE && since_last <= IDLE + HEAD / 4, "closed after {after:?}");
     }
 }
