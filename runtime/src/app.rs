@@ -201,16 +201,15 @@ impl App {
                 return Err(Error::Config("sessions need keys: call App::keys".to_owned()));
             }
         }
-        let shared = Arc::new(Shared { keys: self.keys, sessions: self.sessions });
         let body_limits = BodyLimits {
             max_bytes: self.limits.max_body_bytes,
             read_timeout: self.limits.body_read_timeout,
         };
+        let shared = Arc::new(Shared { keys: self.keys, sessions: self.sessions, body_limits });
         Ok(AppService {
             inner: Arc::new(Inner {
                 router,
                 limits: self.limits,
-                body_limits,
                 shared,
                 not_found: self.not_found,
                 method_not_allowed: self.method_not_allowed,
@@ -222,7 +221,6 @@ impl App {
 struct Inner {
     router: Router,
     limits: Limits,
-    body_limits: BodyLimits,
     shared: Arc<Shared>,
     not_found: Option<BoxHandler>,
     method_not_allowed: Option<BoxHandler>,
@@ -264,21 +262,13 @@ impl AppService {
         let head = parts.method == Method::HEAD;
         let log = tracing::enabled!(tracing::Level::DEBUG)
             .then(|| (parts.method.clone(), parts.uri.path().to_owned(), Instant::now()));
-        let mut fallback = None;
+        let mut fallback: Option<(StatusCode, Option<HeaderValue>)> = None;
         let state = match self.inner.router.lookup(&parts.method, parts.uri.path()) {
             Lookup::Found { route, params } => {
                 let names = route.param_names.clone();
                 self.call(
                     &*route.handler,
-                    Request::new(
-                        parts,
-                        body,
-                        params,
-                        names,
-                        self.inner.body_limits,
-                        self.inner.shared.clone(),
-                        remote,
-                    ),
+                    Request::new(parts, body, params, names, self.inner.shared.clone(), remote),
                 )
             }
             Lookup::MethodNotAllowed { allow } => match &self.inner.method_not_allowed {
@@ -291,7 +281,7 @@ impl AppService {
                         Error::http(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
                             .into_response();
                     response.headers_mut().insert(ALLOW, allow.clone());
-                    State::Ready(Some(response))
+                    State::Ready(Some(Box::new(response)))
                 }
             },
             Lookup::NotFound => match &self.inner.not_found {
@@ -299,10 +289,12 @@ impl AppService {
                     fallback = Some((StatusCode::NOT_FOUND, None));
                     self.call(&**handler, self.bare_request(parts, body, remote))
                 }
-                None => State::Ready(Some(Error::not_found().into_response())),
+                None => State::Ready(Some(Box::new(Error::not_found().into_response()))),
             },
         };
-        ResponseFuture { state, head, log, fallback }
+        let finish =
+            (log.is_some() || fallback.is_some()).then(|| Box::new(Finish { log, fallback }));
+        ResponseFuture { state, head, finish }
     }
 
     fn bare_request(
@@ -316,7 +308,6 @@ impl AppService {
             body,
             Params::default(),
             Arc::from([]),
-            self.inner.body_limits,
             self.inner.shared.clone(),
             remote,
         )
@@ -325,9 +316,9 @@ impl AppService {
     fn call(&self, handler: &dyn Handler, request: Request) -> State {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(request))) {
             Ok(fut) => State::Running(CatchUnwind::new(fut)),
-            Err(payload) => {
-                State::Ready(Some(panicked(&crate::handler::panic_message(payload.as_ref()))))
-            }
+            Err(payload) => State::Ready(Some(Box::new(panicked(&crate::handler::panic_message(
+                payload.as_ref(),
+            ))))),
         }
     }
 }
@@ -337,8 +328,10 @@ fn panicked(message: &str) -> Response {
     Response::internal_server_error()
 }
 
+/// A response made at once (404, 405, a handler that panicked before its future) is boxed:
+/// the future stays small for the common case, a running handler.
 enum State {
-    Ready(Option<Response>),
+    Ready(Option<Box<Response>>),
     Running(CatchUnwind<BoxFuture<Response>>),
 }
 
@@ -346,6 +339,12 @@ enum State {
 pub struct ResponseFuture {
     state: State,
     head: bool,
+    finish: Option<Box<Finish>>,
+}
+
+/// What only some requests need once their response is made.
+struct Finish {
+    /// Method, path and start, when debug logging is on.
     log: Option<(Method, String, Instant)>,
     /// For a fallback handler: the status it answers with unless it sets one, and `Allow`.
     fallback: Option<(StatusCode, Option<HeaderValue>)>,
@@ -363,14 +362,16 @@ impl Future for ResponseFuture {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let mut response = match &mut this.state {
-            State::Ready(r) => r.take().unwrap_or_else(Response::internal_server_error),
+            State::Ready(r) => r.take().map_or_else(Response::internal_server_error, |r| *r),
             State::Running(fut) => match Pin::new(fut).poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Ok(r)) => r,
                 Poll::Ready(Err(message)) => panicked(&message),
             },
         };
-        if let Some((status, allow)) = this.fallback.take() {
+        let Finish { log, fallback } =
+            this.finish.take().map_or(Finish { log: None, fallback: None }, |f| *f);
+        if let Some((status, allow)) = fallback {
             if !response.status_is_explicit() {
                 response.set_status(status);
             }
@@ -385,7 +386,7 @@ impl Future for ResponseFuture {
                 response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(len));
             }
         }
-        if let Some((method, path, start)) = this.log.take() {
+        if let Some((method, path, start)) = log {
             tracing::debug!(%method, path, status = response.status().as_u16(), elapsed = ?start.elapsed(), "request");
         }
         Poll::Ready(Ok(response.into_http()))

@@ -306,8 +306,7 @@ pub fn finish<R: IntoResponse>(temporal: Response, value: R, status: Option<u16>
 /// is saved. Most requests have neither: they get their response back at once, and the
 /// handler's future does not carry the session's saving inline (it is boxed when needed).
 pub fn after(request: &Request, response: Response) -> After<'_> {
-    let pending = request.has_reissued() || request.session_slot().is_some();
-    if pending {
+    if request.has_later() {
         After::Pending(Box::pin(after_slow(request, response)))
     } else {
         After::Ready(Some(response))
@@ -354,7 +353,7 @@ async fn after_slow(request: &Request, mut response: Response) -> Response {
             tracing::error!(%error, "could not re-issue a cookie under the current key");
         }
     }
-    let session = request.session_slot().clone();
+    let session = request.session();
     if let Some(session) = session
         && let Err(error) = session.save(request, &mut response).await
     {

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -53,18 +54,29 @@ pub struct Request {
     params: Params,
     param_names: Arc<[Box<str>]>,
     cookies: RequestCookies,
-    limits: BodyLimits,
     shared: Arc<Shared>,
-    reissue: Mutex<Vec<cookie::Cookie<'static>>>,
-    session: Mutex<Option<Session>>,
+    later: Mutex<Later>,
+    /// Whether `later` holds anything: a request that re-issues no cookie and loads no
+    /// session (most) is finished without taking the lock.
+    has_later: AtomicBool,
     remote: Option<SocketAddr>,
 }
 
-/// What every request of an app can reach: its keys and session settings.
-#[derive(Debug, Default)]
+/// What is done with the response once the handler has made it.
+#[derive(Default)]
+struct Later {
+    /// Cookies to re-issue under the current key.
+    reissue: Vec<cookie::Cookie<'static>>,
+    /// The session, once loaded: saved with the response.
+    session: Option<Session>,
+}
+
+/// What every request of an app can reach: its keys, session settings and body limits.
+#[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) keys: Option<Keys>,
     pub(crate) sessions: Option<SessionConfig>,
+    pub(crate) body_limits: BodyLimits,
 }
 
 impl fmt::Debug for Request {
@@ -83,7 +95,6 @@ impl Request {
         body: RequestBody,
         params: Params,
         param_names: Arc<[Box<str>]>,
-        limits: BodyLimits,
         shared: Arc<Shared>,
         remote: Option<SocketAddr>,
     ) -> Self {
@@ -93,10 +104,9 @@ impl Request {
             params,
             param_names,
             cookies: RequestCookies::new(),
-            limits,
             shared,
-            reissue: Mutex::new(Vec::new()),
-            session: Mutex::new(None),
+            later: Mutex::new(Later::default()),
+            has_later: AtomicBool::new(false),
             remote,
         }
     }
@@ -110,8 +120,27 @@ impl Request {
         self.shared.sessions.as_ref()
     }
 
-    pub(crate) fn session_slot(&self) -> std::sync::MutexGuard<'_, Option<Session>> {
-        self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn later(&self) -> std::sync::MutexGuard<'_, Later> {
+        self.later.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The session, once loaded.
+    pub(crate) fn session(&self) -> Option<Session> {
+        if !self.has_later() {
+            return None;
+        }
+        self.later().session.clone()
+    }
+
+    /// Keeps the loaded session, to be saved with the response.
+    pub(crate) fn set_session(&self, session: Session) {
+        self.later().session = Some(session);
+        self.has_later.store(true, Ordering::Release);
+    }
+
+    /// Whether a cookie waits to be re-issued or a session to be saved.
+    pub(crate) fn has_later(&self) -> bool {
+        self.has_later.load(Ordering::Acquire)
     }
 
     /// The value of the signed cookie `name`, if it verifies (under the current key or a
@@ -149,19 +178,15 @@ impl Request {
                 cookie.set_expires(at);
             }
             let sealed = if private { keys.encrypt(cookie) } else { keys.sign(cookie) };
-            self.reissue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(sealed);
+            self.later().reissue.push(sealed);
+            self.has_later.store(true, Ordering::Release);
         }
         Some(opened.value)
     }
 
     /// The cookies to re-issue under the current key.
-    /// Whether a cookie waits to be re-issued.
-    pub(crate) fn has_reissued(&self) -> bool {
-        !self.reissue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty()
-    }
-
     pub(crate) fn take_reissued(&self) -> Vec<cookie::Cookie<'static>> {
-        std::mem::take(&mut *self.reissue.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        std::mem::take(&mut self.later().reissue)
     }
 
     /// The method.
@@ -273,7 +298,8 @@ impl Request {
     /// body read timeout (408 beyond). The body can be taken once; later calls see it empty.
     pub async fn bytes(&self) -> Result<Bytes, Error> {
         let body = self.body.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-        let limit = self.limits.max_bytes;
+        let limits = self.shared.body_limits;
+        let limit = limits.max_bytes;
         let declared = self
             .parts
             .headers
@@ -287,7 +313,7 @@ impl Request {
             None | Some(RequestBody::Empty) => Ok(Bytes::new()),
             Some(RequestBody::Full(b)) if b.len() > limit => Err(Error::PayloadTooLarge { limit }),
             Some(RequestBody::Full(b)) => Ok(b),
-            Some(body) => read_limited(body, limit, self.limits.read_timeout).await,
+            Some(body) => read_limited(body, limit, limits.read_timeout).await,
         }
     }
 

@@ -328,6 +328,59 @@ async fn signed_and_private_cookies_round_trip_and_resist_tampering() {
     assert_eq!(read(format!("signed_user={private}; private_token={signed}")).await, absent);
 }
 
+#[tokio::test]
+async fn signed_and_private_cookies_made_under_a_rotated_key_are_read_and_reissued() {
+    let before =
+        serve(app(SessionConfig::signed_cookie(), Keys::from_secret(OLD_SECRET).unwrap())).await;
+    let (_, _, old) = before.get("/set-protected").await;
+    let pairs = |cookies: &[String]| -> String {
+        cookies.iter().map(|c| c.split(';').next().unwrap()).collect::<Vec<_>>().join("; ")
+    };
+    let rotated =
+        serve(app(SessionConfig::signed_cookie(), keys().with_fallbacks([OLD_SECRET]).unwrap()))
+            .await;
+    let res = reqwest::Client::new()
+        .get(format!("{}/read-protected", rotated.base))
+        .header("cookie", pairs(&old))
+        .send()
+        .await
+        .unwrap();
+    let reissued: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(res.text().await.unwrap(), r#"{"user":"alice","token":"s3cret"}"#);
+    let mut names: Vec<&str> = reissued.iter().map(|c| c.split('=').next().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["private_token", "signed_user"], "both re-issued: {reissued:?}");
+    // Under the current key: an app without the old secret reads them.
+    let only_new = serve(app(SessionConfig::signed_cookie(), keys())).await;
+    let read = |cookie: String| {
+        let base = only_new.base.clone();
+        async move {
+            let res = reqwest::Client::new()
+                .get(format!("{base}/read-protected"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            res.text().await.unwrap()
+        }
+    };
+    assert_eq!(read(pairs(&reissued)).await, r#"{"user":"alice","token":"s3cret"}"#);
+    assert_eq!(read(pairs(&old)).await, r#"{"user":null,"token":null}"#);
+    // Cookies made under the current key are not re-issued.
+    let res = reqwest::Client::new()
+        .get(format!("{}/read-protected", rotated.base))
+        .header("cookie", pairs(&reissued))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("set-cookie").is_none());
+}
+
 #[cfg(feature = "redis")]
 #[path = "support/redis_server.rs"]
 mod redis_server;

@@ -255,7 +255,7 @@ impl Session {
 
     /// Reads the request's session (once per request; later calls share it).
     pub async fn load(request: &Request) -> Result<Session, Error> {
-        if let Some(existing) = request.session_slot().clone() {
+        if let Some(existing) = request.session() {
             return Ok(existing);
         }
         let (keys, config) = session_setup(request)?;
@@ -304,7 +304,7 @@ impl Session {
             }
         }
         let session = Session { state: Arc::new(Mutex::new(state)) };
-        *request.session_slot() = Some(session.clone());
+        request.set_session(session.clone());
         Ok(session)
     }
 
