@@ -151,17 +151,22 @@ pub const fn is_cookie_octet(byte: u8) -> bool {
     matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
 }
 
-/// What a byte of a value is: 0 refused, 1 a `cookie-octet`, 2 sent in a quoted string.
+/// A byte of a value that is sent in a quoted string ([`VALUE_BYTES`]).
+const QUOTED: u8 = 1;
+/// A byte of a value that cannot be sent ([`VALUE_BYTES`]).
+const REFUSED: u8 = 2;
+
+/// What a byte of a value is: 0 a `cookie-octet`, [`QUOTED`] or [`REFUSED`].
 const VALUE_BYTES: [u8; 256] = {
     let mut table = [0; 256];
     let mut b = 0;
     while b < 256 {
         table[b] = if is_cookie_octet(b as u8) {
-            1
-        } else if matches!(b as u8, b' ' | b'"' | b',' | b'\\') {
-            2
-        } else {
             0
+        } else if matches!(b as u8, b' ' | b'"' | b',' | b'\\') {
+            QUOTED
+        } else {
+            REFUSED
         };
         b += 1;
     }
@@ -170,17 +175,17 @@ const VALUE_BYTES: [u8; 256] = {
 
 /// Checks that `value` can be sent as a cookie value and says how it must be written.
 pub fn check_value(value: &str) -> Result<ValueForm, CookieRule> {
-    let mut kinds = 1;
-    for (index, &b) in value.as_bytes().iter().enumerate() {
-        let kind = VALUE_BYTES[usize::from(b)];
-        if kind == 0 {
-            // `index` is a character boundary: every byte before it was ASCII.
-            let ch = value[index..].chars().next().unwrap_or('\u{fffd}');
-            return Err(CookieRule::ValueCharacter { ch, index });
-        }
-        kinds |= kind;
+    // One pass without a branch per byte (values are valid far more often than not), then
+    // a second only to say where a refused byte is.
+    let kinds = value.bytes().fold(0, |kinds, b| kinds | VALUE_BYTES[usize::from(b)]);
+    if kinds & REFUSED != 0 {
+        let index = value.bytes().position(|b| VALUE_BYTES[usize::from(b)] == REFUSED);
+        let index = index.unwrap_or_default();
+        // `index` is a character boundary: every byte before it was ASCII.
+        let ch = value[index..].chars().next().unwrap_or('\u{fffd}');
+        return Err(CookieRule::ValueCharacter { ch, index });
     }
-    Ok(if kinds & 2 == 0 { ValueForm::Bare } else { ValueForm::Quoted })
+    Ok(if kinds & QUOTED == 0 { ValueForm::Bare } else { ValueForm::Quoted })
 }
 
 /// Writes `value` as a quoted string, escaping `"` and `\` (the [`ValueForm::Quoted`] form).
@@ -312,7 +317,10 @@ pub fn check_attributes(name: &str, attrs: &Attributes<'_>) -> Result<(), Cookie
     if let Some(domain) = attrs.domain {
         check_attribute("Domain", domain)?;
     }
-    if let Some(path) = attrs.path {
+    // `/` (the default, and the most common) is a valid path as it is.
+    if let Some(path) = attrs.path
+        && path != "/"
+    {
         check_attribute("Path", path)?;
     }
     if attrs.same_site_none && !attrs.secure {
