@@ -369,6 +369,24 @@ mod tests {
     }
 
     #[test]
+    fn values_say_their_form_or_where_they_are_refused() {
+        assert_eq!(check_value(""), Ok(ValueForm::Bare));
+        assert_eq!(check_value("fake-cookie-session-value"), Ok(ValueForm::Bare));
+        assert_eq!(check_value("a b,\"c\"\\"), Ok(ValueForm::Quoted));
+        let refused = |ch, index| Err(CookieRule::ValueCharacter { ch, index });
+        assert_eq!(check_value("ab;c"), refused(';', 2));
+        assert_eq!(check_value("a b\r\n"), refused('\r', 3));
+        assert_eq!(check_value("café;"), refused('é', 3));
+        assert_eq!(check_value("\u{7f}"), refused('\u{7f}', 0));
+        for b in 0..=255u8 {
+            let refused = !(is_cookie_octet(b) || matches!(b, b' ' | b'"' | b',' | b'\\'));
+            let value = [b'x', b];
+            let value = String::from_utf8_lossy(&value);
+            assert_eq!(check_value(&value).is_err(), refused, "byte {b:#x}");
+        }
+    }
+
+    #[test]
     fn values() {
         assert_eq!(check_value("JohnDoe"), Ok(ValueForm::Bare));
         assert_eq!(check_value(""), Ok(ValueForm::Bare));
