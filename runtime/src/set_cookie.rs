@@ -51,40 +51,41 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     let wire_value = quoted.as_deref().unwrap_or(value);
     grammar::check_size(name, wire_value).map_err(refused)?;
 
-    let mut out = String::with_capacity(
-        name.len() + wire_value.len() + path.len() + domain.map_or(0, str::len) + 112,
-    );
-    out.push_str(name);
-    out.push('=');
-    out.push_str(wire_value);
-    if http_only {
-        out.push_str("; HttpOnly");
-    }
-    out.push_str(match same_site {
+    let same_site = match same_site {
         SameSite::Strict => "; SameSite=Strict",
         SameSite::Lax => "; SameSite=Lax",
         SameSite::None => "; SameSite=None",
-    });
-    if partitioned {
-        out.push_str("; Partitioned");
+    };
+    let mut max_age_digits = itoa::Buffer::new();
+    let max_age = max_age.map(|seconds| &*max_age_digits.format(seconds));
+    let expires = expires.map(HttpDate::new);
+    let parts: [(bool, &str, &str); 8] = [
+        (true, "=", wire_value),
+        (http_only, "; HttpOnly", ""),
+        (true, same_site, ""),
+        (partitioned, "; Partitioned", ""),
+        (secure, "; Secure", ""),
+        (true, "; Path=", path),
+        (domain.is_some(), "; Domain=", domain.unwrap_or_default()),
+        (max_age.is_some(), "; Max-Age=", max_age.unwrap_or_default()),
+    ];
+    let expires_len = expires.as_ref().map_or(0, |date| "; Expires=".len() + date.as_str().len());
+    // The exact length: a `String` as long as its capacity becomes the header's bytes
+    // without another allocation.
+    let len = parts.iter().filter(|p| p.0).map(|p| p.1.len() + p.2.len()).sum::<usize>()
+        + name.len()
+        + expires_len;
+    let mut out = String::with_capacity(len);
+    out.push_str(name);
+    for (_, key, value) in parts.iter().filter(|p| p.0) {
+        out.push_str(key);
+        out.push_str(value);
     }
-    if secure {
-        out.push_str("; Secure");
-    }
-    out.push_str("; Path=");
-    out.push_str(path);
-    if let Some(domain) = domain {
-        out.push_str("; Domain=");
-        out.push_str(domain);
-    }
-    if let Some(seconds) = max_age {
-        out.push_str("; Max-Age=");
-        out.push_str(itoa::Buffer::new().format(seconds));
-    }
-    if let Some(expires) = expires {
+    if let Some(expires) = &expires {
         out.push_str("; Expires=");
-        push_http_date(&mut out, expires);
+        out.push_str(expires.as_str());
     }
+    debug_assert_eq!(out.len(), len);
     // Every part was checked above, so this cannot fail; map it all the same rather than
     // trusting that the checks and `HeaderValue` agree forever.
     HeaderValue::try_from(out).map_err(|_| {
@@ -92,34 +93,52 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     })
 }
 
-/// Writes `time` as an HTTP date, `Thu, 01 Jan 1970 00:00:00 GMT` (the `cookie` crate's
-/// format: the year as it is, from 1601 on always four digits).
-fn push_http_date(out: &mut String, time: OffsetDateTime) {
-    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    // Past the last UTC date `time` can hold (9999-12-31 in a negative offset): that date.
-    let time = time
-        .checked_to_offset(time::UtcOffset::UTC)
-        .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc());
-    let two = |out: &mut String, n: u8| {
-        out.push(char::from(b'0' + n / 10));
-        out.push(char::from(b'0' + n % 10));
-    };
-    out.push_str(WEEKDAYS[usize::from(time.weekday().number_days_from_monday())]);
-    out.push_str(", ");
-    two(out, time.day());
-    out.push(' ');
-    out.push_str(MONTHS[usize::from(u8::from(time.month()) - 1)]);
-    out.push(' ');
-    out.push_str(itoa::Buffer::new().format(time.year()));
-    out.push(' ');
-    two(out, time.hour());
-    out.push(':');
-    two(out, time.minute());
-    out.push(':');
-    two(out, time.second());
-    out.push_str(" GMT");
+/// An HTTP date, `Thu, 01 Jan 1970 00:00:00 GMT` (the `cookie` crate's format: the year as
+/// it is, from 1601 on always four digits), written on the stack.
+struct HttpDate {
+    text: [u8; 40],
+    len: usize,
+}
+
+impl HttpDate {
+    fn new(time: OffsetDateTime) -> Self {
+        const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] =
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        // Past the last UTC date `time` can hold (9999-12-31 in a negative offset): that date.
+        let time = time
+            .checked_to_offset(time::UtcOffset::UTC)
+            .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc());
+        let mut date = Self { text: [0; 40], len: 0 };
+        let two = |n: u8| [b'0' + n / 10, b'0' + n % 10];
+        date.push(WEEKDAYS[usize::from(time.weekday().number_days_from_monday())].as_bytes());
+        date.push(b", ");
+        date.push(&two(time.day()));
+        date.push(b" ");
+        date.push(MONTHS[usize::from(u8::from(time.month()) - 1)].as_bytes());
+        date.push(b" ");
+        date.push(itoa::Buffer::new().format(time.year()).as_bytes());
+        date.push(b" ");
+        date.push(&two(time.hour()));
+        date.push(b":");
+        date.push(&two(time.minute()));
+        date.push(b":");
+        date.push(&two(time.second()));
+        date.push(b" GMT");
+        date
+    }
+
+    /// Appends `bytes` (at most 40 in all: the longest date, with a year of `-99999`, has
+    /// 30).
+    fn push(&mut self, bytes: &[u8]) {
+        self.text[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn as_str(&self) -> &str {
+        // ASCII throughout.
+        std::str::from_utf8(&self.text[..self.len]).unwrap_or_default()
+    }
 }
 
 /// The cookie that removes `name` from a client: empty, `Max-Age=0` and an `Expires` in the
