@@ -59,27 +59,43 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     let mut max_age_digits = itoa::Buffer::new();
     let max_age = max_age.map(|seconds| &*max_age_digits.format(seconds));
     let expires = expires.map(HttpDate::new);
-    let parts: [(bool, &str, &str); 8] = [
-        (true, "=", wire_value),
-        (http_only, "; HttpOnly", ""),
-        (true, same_site, ""),
-        (partitioned, "; Partitioned", ""),
-        (secure, "; Secure", ""),
-        (true, "; Path=", path),
-        (domain.is_some(), "; Domain=", domain.unwrap_or_default()),
-        (max_age.is_some(), "; Max-Age=", max_age.unwrap_or_default()),
-    ];
-    let expires_len = expires.as_ref().map_or(0, |date| "; Expires=".len() + date.as_str().len());
     // The exact length: a `String` as long as its capacity becomes the header's bytes
     // without another allocation.
-    let len = parts.iter().filter(|p| p.0).map(|p| p.1.len() + p.2.len()).sum::<usize>()
-        + name.len()
-        + expires_len;
+    let len = name.len()
+        + 1
+        + wire_value.len()
+        + if http_only { "; HttpOnly".len() } else { 0 }
+        + same_site.len()
+        + if partitioned { "; Partitioned".len() } else { 0 }
+        + if secure { "; Secure".len() } else { 0 }
+        + "; Path=".len()
+        + path.len()
+        + domain.map_or(0, |d| "; Domain=".len() + d.len())
+        + max_age.map_or(0, |a| "; Max-Age=".len() + a.len())
+        + expires.as_ref().map_or(0, |e| "; Expires=".len() + e.as_str().len());
     let mut out = String::with_capacity(len);
     out.push_str(name);
-    for (_, key, value) in parts.iter().filter(|p| p.0) {
-        out.push_str(key);
-        out.push_str(value);
+    out.push('=');
+    out.push_str(wire_value);
+    if http_only {
+        out.push_str("; HttpOnly");
+    }
+    out.push_str(same_site);
+    if partitioned {
+        out.push_str("; Partitioned");
+    }
+    if secure {
+        out.push_str("; Secure");
+    }
+    out.push_str("; Path=");
+    out.push_str(path);
+    if let Some(domain) = domain {
+        out.push_str("; Domain=");
+        out.push_str(domain);
+    }
+    if let Some(max_age) = max_age {
+        out.push_str("; Max-Age=");
+        out.push_str(max_age);
     }
     if let Some(expires) = &expires {
         out.push_str("; Expires=");
