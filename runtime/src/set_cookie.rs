@@ -1,6 +1,9 @@
 //! Turning a [`Cookie`] into one `Set-Cookie` header: the secure defaults, the matching
 //! `Expires`, and every rule that keeps a broken or injected header from leaving.
 
+use std::cell::Cell;
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use cookie::{Cookie, Expiration, SameSite};
 use cookie_route_core::cookie::{self as grammar, Attributes, ValueForm};
 use http::HeaderValue;
@@ -30,11 +33,14 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     let expires = match cookie.expires() {
         // A date before 1601 is written with a short year (`27 Jul 64`) that clients read as
         // another, future date: the epoch says "in the past" just as well.
-        Some(Expiration::DateTime(t)) if t.year() < 1601 => Some(OffsetDateTime::UNIX_EPOCH),
-        Some(Expiration::DateTime(t)) => Some(t),
+        Some(Expiration::DateTime(t)) if t.year() < 1601 => {
+            Some(HttpDate::new(OffsetDateTime::UNIX_EPOCH))
+        }
+        Some(Expiration::DateTime(t)) => Some(HttpDate::new(t)),
         Some(Expiration::Session) => None,
-        None => cookie.max_age().map(|age| OffsetDateTime::now_utc().saturating_add(age)),
+        None => cookie.max_age().map(expires_after),
     };
+    let expires = expires.as_ref().map(HttpDate::as_str);
     let secure = cookie.secure() == Some(true)
         || partitioned
         || (cookie.secure().is_none() && same_site == SameSite::None);
@@ -58,7 +64,6 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     };
     let mut max_age_digits = itoa::Buffer::new();
     let max_age = max_age.map(|seconds| &*max_age_digits.format(seconds));
-    let expires = expires.map(HttpDate::new);
     // The exact length: a `String` as long as its capacity becomes the header's bytes
     // without another allocation.
     let len = name.len()
@@ -72,7 +77,7 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
         + path.len()
         + domain.map_or(0, |d| "; Domain=".len() + d.len())
         + max_age.map_or(0, |a| "; Max-Age=".len() + a.len())
-        + expires.as_ref().map_or(0, |e| "; Expires=".len() + e.as_str().len());
+        + expires.map_or(0, |e| "; Expires=".len() + e.len());
     let mut out = String::with_capacity(len);
     out.push_str(name);
     out.push('=');
@@ -97,9 +102,9 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
         out.push_str("; Max-Age=");
         out.push_str(max_age);
     }
-    if let Some(expires) = &expires {
+    if let Some(expires) = expires {
         out.push_str("; Expires=");
-        out.push_str(expires.as_str());
+        out.push_str(expires);
     }
     debug_assert_eq!(out.len(), len);
     // Every part was checked above, so this cannot fail; map it all the same rather than
@@ -109,8 +114,38 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     })
 }
 
+/// The `Expires` of a cookie with a `Max-Age` and no `Expires` of its own: now plus the age,
+/// in whole seconds as `Max-Age` is written. The text changes once a second, so each thread
+/// keeps the last one it wrote.
+fn expires_after(age: time::Duration) -> HttpDate {
+    thread_local! {
+        static LAST: Cell<Option<(i64, HttpDate)>> = const { Cell::new(None) };
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX));
+    let at = now.saturating_add(age.whole_seconds());
+    LAST.with(|last| {
+        if let Some((written, date)) = last.get()
+            && written == at
+        {
+            return date;
+        }
+        // Past the last date `time` can hold: that date (a negative age is refused anyway).
+        let time = OffsetDateTime::from_unix_timestamp(at).unwrap_or(if at < 0 {
+            OffsetDateTime::UNIX_EPOCH
+        } else {
+            time::PrimitiveDateTime::MAX.assume_utc()
+        });
+        let date = HttpDate::new(time);
+        last.set(Some((at, date)));
+        date
+    })
+}
+
 /// An HTTP date, `Thu, 01 Jan 1970 00:00:00 GMT` (the `cookie` crate's format: the year as
 /// it is, from 1601 on always four digits), written on the stack.
+#[derive(Clone, Copy)]
 struct HttpDate {
     text: [u8; 40],
     len: usize,
@@ -250,6 +285,9 @@ mod tests {
             .assume_offset(time::UtcOffset::from_hms(-5, 0, 0).unwrap());
         let s = rendered(Cookie::build(("a", "b")).expires(late).build());
         assert!(s.ends_with("; Expires=Fri, 31 Dec 9999 23:59:59 GMT"), "{s}");
+        // A Max-Age past the year 9999 gets the last date as its Expires.
+        let s = rendered(Cookie::build(("a", "b")).max_age(time::Duration::MAX).build());
+        assert!(s.ends_with("; Expires=Fri, 31 Dec 9999 23:59:59 GMT"), "{s}");
         // Max-Age without Expires: the Expires written is now + Max-Age, in the same text.
         let s = rendered(Cookie::build(("a", "b")).max_age(time::Duration::days(400)).build());
         let expires = Cookie::parse(s.clone()).unwrap().expires_datetime().unwrap();
@@ -280,6 +318,19 @@ mod tests {
         let expires = parsed.expires_datetime().unwrap();
         let delta = expires - OffsetDateTime::now_utc();
         assert!((3590..=3600).contains(&delta.whole_seconds()), "{delta}");
+    }
+
+    #[test]
+    fn each_max_age_gets_its_own_expires() {
+        // The last `Expires` written is kept per thread: a different age is another date.
+        let expires = |hours| {
+            let s =
+                rendered(Cookie::build(("a", "b")).max_age(time::Duration::hours(hours)).build());
+            Cookie::parse(s).unwrap().expires_datetime().unwrap()
+        };
+        let (one, two, one_again) = (expires(1), expires(2), expires(1));
+        assert!((3599..=3601).contains(&(two - one).whole_seconds()), "{one} {two}");
+        assert!((0..=1).contains(&(one_again - one).whole_seconds()), "{one} {one_again}");
     }
 
     #[test]
