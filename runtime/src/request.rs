@@ -236,6 +236,10 @@ impl Request {
         let i = self.param_names.iter().position(|n| &**n == name)?;
         let (start, end) = *self.params.get(i)?;
         let raw = &self.parts.uri.path()[start as usize..end as usize];
+        if !raw.contains('%') {
+            // Nothing to decode (most values): the text as it is, already UTF-8.
+            return Some(Cow::Borrowed(raw));
+        }
         Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy())
     }
 
