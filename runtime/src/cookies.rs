@@ -186,11 +186,34 @@ fn indexable(headers: &HeaderMap) -> impl Iterator<Item = (u32, &[u8])> {
 
 /// The raw value of the first cookie called `name`, found without an index: what the index
 /// would answer, in one pass and no allocation.
+///
+/// The first well-formed pair called `name` answers. Whether a pair is well-formed depends on
+/// that pair alone, so only the pairs with that name are checked; a pair's name is `name`
+/// only if `name` itself is a well-formed one.
 fn scan<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    let target = name.as_bytes();
+    if target.is_empty() || !all_allowed(target, 0x21) {
+        return None;
+    }
     for (_, bytes) in indexable(headers) {
-        if let Some((_, value)) = pairs(bytes).find(|&(n, _)| slice(bytes, n) == name.as_bytes()) {
-            // The first occurrence answers, even when it is not UTF-8 (as the index does).
-            return std::str::from_utf8(slice(bytes, value)).ok();
+        let mut start = 0;
+        while start < bytes.len() {
+            // A pair runs to the next `;` and its name to its first `=` (none: no pair).
+            let end =
+                bytes[start..].iter().position(|&b| b == b';').map_or(bytes.len(), |p| start + p);
+            if let Some(eq) = bytes[start..end].iter().position(|&b| b == b'=') {
+                let eq = start + eq;
+                let (ns, ne) = trim(bytes, start, eq);
+                if &bytes[ns..ne] == target {
+                    let (vs, ve) = trim(bytes, eq + 1, end);
+                    if all_allowed(&bytes[vs..ve], 0x20) {
+                        // The first occurrence answers, even when it is not UTF-8 (as the
+                        // index does).
+                        return std::str::from_utf8(&bytes[vs..ve]).ok();
+                    }
+                }
+            }
+            start = end + 1;
         }
     }
     None
