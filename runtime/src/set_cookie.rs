@@ -63,7 +63,7 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
         SameSite::None => "; SameSite=None",
     };
     let mut max_age_digits = itoa::Buffer::new();
-    let max_age = max_age.map(|seconds| &*max_age_digits.format(seconds));
+    let max_age = max_age.map(|seconds| max_age_digits.format(seconds));
     // The exact length: a `String` as long as its capacity becomes the header's bytes
     // without another allocation.
     let len = name.len()
