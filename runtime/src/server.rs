@@ -5,15 +5,15 @@ use std::future::{Future, IntoFuture};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::GracefulConnection;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::Semaphore;
@@ -131,7 +131,9 @@ impl Server {
             // or idle peer is closed by the idle timeout instead.
             .keep_alive_interval(None);
         let builder = Arc::new(builder);
-        let graceful = GracefulShutdown::new();
+        // Each connection's watchdog holds a receiver while its connection lives: the shutdown
+        // signals them all, then waits until none is left.
+        let (closing, _) = tokio::sync::watch::channel(());
         let permits = Arc::new(Semaphore::new(limits.max_connections));
         let mut shutdown = shutdown.unwrap_or_else(|| Box::pin(std::future::pending()));
         loop {
@@ -160,41 +162,83 @@ impl Server {
             let io = TokioIo::new(TrackedIo { inner: stream, activity: activity.clone() });
             let conn_service =
                 ConnService { app: service.clone(), remote, activity: activity.clone() };
-            let conn = graceful.watch(builder.serve_connection(io, conn_service).into_owned());
-            let connection = tokio::spawn(async move {
-                let _permit = permit;
-                if let Err(error) = conn.await {
-                    tracing::debug!(%remote, error = %error, "connection ended with an error");
-                }
-            });
+            let conn = builder.serve_connection(io, conn_service).into_owned();
+            let connection = tokio::spawn(serve_connection(conn, activity.clone(), remote, permit));
             // The watchdog is a task of its own rather than a branch of the connection's: the
             // connection's task then polls nothing but the connection on each wake-up.
             let (idle_timeout, head_timeout) = (limits.idle_timeout, limits.header_read_timeout);
+            let mut closing = closing.subscribe();
             tokio::spawn(async move {
                 let close = connection.abort_handle();
-                tokio::select! {
-                    _ = connection => {}
-                    end = activity.watch(idle_timeout, head_timeout) => {
-                        close.abort();
-                        match end {
-                            Quiet::Idle => tracing::debug!(%remote, "closing an idle connection"),
-                            Quiet::SlowHead => tracing::debug!(
-                                %remote,
-                                "closing a connection: read header from client timeout"
-                            ),
+                let mut connection = std::pin::pin!(connection);
+                let mut watch = std::pin::pin!(activity.watch(idle_timeout, head_timeout));
+                let mut asked = false;
+                loop {
+                    tokio::select! {
+                        _ = &mut connection => break,
+                        end = &mut watch => {
+                            close.abort();
+                            match end {
+                                Quiet::Idle => tracing::debug!(%remote, "closing an idle connection"),
+                                Quiet::SlowHead => tracing::debug!(
+                                    %remote,
+                                    "closing a connection: read header from client timeout"
+                                ),
+                            }
+                            break;
+                        }
+                        // A dropped sender (the server is gone) closes as well.
+                        _ = closing.changed(), if !asked => {
+                            asked = true;
+                            activity.close_gracefully();
                         }
                     }
                 }
             });
         }
         drop(listener);
+        closing.send_replace(());
         tokio::select! {
-            () = graceful.shutdown() => {}
+            () = closing.closed() => {}
             () = tokio::time::sleep(limits.shutdown_timeout) => {
                 tracing::warn!("shutdown timeout: closing connections with requests still in flight");
             }
         }
         Ok(())
+    }
+}
+
+/// Serves one connection to its end, shutting it down gracefully once the server asks
+/// ([`Activity::close_gracefully`]): the request in flight is answered, then it is closed.
+async fn serve_connection<C>(
+    conn: C,
+    activity: Arc<Activity>,
+    remote: SocketAddr,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) where
+    C: GracefulConnection,
+    C::Error: std::fmt::Display,
+{
+    let _permit = permit;
+    let mut conn = std::pin::pin!(conn);
+    let mut closing = false;
+    let result = std::future::poll_fn(|cx| {
+        if !closing {
+            if activity.conn_waker.get().is_none() {
+                // This future is polled by its own task only, whose waker stays the same.
+                let _ = activity.conn_waker.set(cx.waker().clone());
+                fence(Ordering::SeqCst);
+            }
+            if activity.closing.load(Ordering::SeqCst) {
+                closing = true;
+                conn.as_mut().graceful_shutdown();
+            }
+        }
+        conn.as_mut().poll(cx)
+    })
+    .await;
+    if let Err(error) = result {
+        tracing::debug!(%remote, error = %error, "connection ended with an error");
     }
 }
 
@@ -220,6 +264,12 @@ struct Activity {
     /// Whether the connection speaks HTTP/2 (set on its first request), whose idle
     /// connections the idle timeout closes: the header read timeout is HTTP/1's.
     http2: AtomicBool,
+    /// Whether the server is shutting down: the connection finishes what is in flight and
+    /// closes.
+    closing: AtomicBool,
+    /// The waker of the connection's task, to tell it about `closing` (checked on each poll:
+    /// one load, where a shutdown channel's receiver would be polled).
+    conn_waker: OnceLock<Waker>,
 }
 
 /// Why a connection's watchdog closes it.
@@ -251,6 +301,17 @@ impl Activity {
 
     fn wrote(&self) {
         self.wrote.store(true, Ordering::Relaxed);
+    }
+
+    /// Asks the connection to shut down gracefully.
+    fn close_gracefully(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        // Paired with the fence after the waker is kept: either the connection's next poll
+        // sees `closing`, or its waker is here to wake it.
+        fence(Ordering::SeqCst);
+        if let Some(waker) = self.conn_waker.get() {
+            waker.wake_by_ref();
+        }
     }
 
     /// Resolves when the connection should be closed: no request in flight and nothing
