@@ -314,11 +314,9 @@ impl AppService {
     }
 
     fn call(&self, handler: &dyn Handler, request: Request) -> State {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(request))) {
+        match handler.call_caught(request) {
             Ok(fut) => State::Running(CatchUnwind::new(fut)),
-            Err(payload) => State::Ready(Some(Box::new(panicked(&crate::handler::panic_message(
-                payload.as_ref(),
-            ))))),
+            Err(message) => State::Ready(Some(Box::new(panicked(&message)))),
         }
     }
 }

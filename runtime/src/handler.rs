@@ -21,6 +21,13 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 pub trait Handler: Send + Sync + 'static {
     /// Handles one request.
     fn call(&self, request: Request) -> BoxFuture<Response>;
+
+    /// [`Handler::call`], with a panic before the future comes back as its message.
+    #[doc(hidden)]
+    fn call_caught(&self, request: Request) -> Result<BoxFuture<Response>, String> {
+        std::panic::catch_unwind(AssertUnwindSafe(|| self.call(request)))
+            .map_err(|payload| panic_message(payload.as_ref()))
+    }
 }
 
 impl<F, Fut, R> Handler for F
@@ -37,12 +44,20 @@ where
 
 pub(crate) type BoxHandler = Box<dyn Handler>;
 
-/// A generated handler: a function that already boxes its future.
+/// A generated handler: a function that already boxes its future, and runs none of the
+/// user's code before it.
 pub(crate) struct FnHandler(pub(crate) fn(Request) -> BoxFuture<Response>);
 
 impl Handler for FnHandler {
     fn call(&self, request: Request) -> BoxFuture<Response> {
         (self.0)(request)
+    }
+
+    /// Nothing to catch: the generated function only boxes its future (whose panics
+    /// [`CatchUnwind`] catches), and moving the request into a closure for `catch_unwind`
+    /// would copy it once more.
+    fn call_caught(&self, request: Request) -> Result<BoxFuture<Response>, String> {
+        Ok((self.0)(request))
     }
 }
 
