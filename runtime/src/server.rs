@@ -159,7 +159,11 @@ impl Server {
             };
             let _ = stream.set_nodelay(true);
             let activity = Arc::new(Activity::default());
-            let io = TokioIo::new(TrackedIo { inner: stream, activity: activity.clone() });
+            let io = TokioIo::new(TrackedIo {
+                inner: stream,
+                activity: activity.clone(),
+                joined: Vec::new(),
+            });
             let conn_service =
                 ConnService { app: service.clone(), remote, activity: activity.clone() };
             let conn = builder.serve_connection(io, conn_service).into_owned();
@@ -356,13 +360,25 @@ impl Activity {
 }
 
 pin_project_lite::pin_project! {
-    /// A socket that records when it last moved a byte.
+    /// A socket that records when it last moved a byte, and writes a small response in one
+    /// piece.
     struct TrackedIo {
         #[pin]
         inner: TcpStream,
         activity: Arc<Activity>,
+        // Where the pieces of a small vectored write are joined (kept between writes).
+        joined: Vec<u8>,
     }
 }
+
+/// Vectored writes up to this many bytes in all are joined and written with one `write`.
+///
+/// hyper writes a response's head and body as two pieces. Measured on loopback, `writev` of
+/// the two cost the kernel 3-5 % more CPU per request than one `write` of both joined; hyper's
+/// own remedy (`writev(false)`) copies every body into its buffer, a large one too. Joining
+/// only small writes keeps large bodies uncopied, and what a connection keeps for joining
+/// small.
+const JOIN_MAX: usize = 4 * 1024;
 
 impl AsyncRead for TrackedIo {
     fn poll_read(
@@ -398,7 +414,17 @@ impl AsyncWrite for TrackedIo {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.project();
-        let result = this.inner.poll_write_vectored(cx, bufs);
+        let result = if bufs.len() > 1 && bufs.iter().map(|b| b.len()).sum::<usize>() <= JOIN_MAX {
+            // `writev` writes the pieces in order, as one stream of bytes: so does this, and
+            // a short count means the same bytes.
+            this.joined.clear();
+            for buf in bufs {
+                this.joined.extend_from_slice(buf);
+            }
+            this.inner.poll_write(cx, this.joined)
+        } else {
+            this.inner.poll_write_vectored(cx, bufs)
+        };
         if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
             this.activity.wrote();
         }
@@ -484,6 +510,53 @@ mod tests {
 
     async fn sleep(seconds: f64) {
         tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+    }
+
+    /// Writes `pieces` as one vectored write on a loopback connection and reads what the
+    /// other end gets.
+    async fn written(pieces: &[Vec<u8>]) -> (usize, Vec<u8>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let activity = Arc::new(Activity::default());
+        let mut io = TrackedIo { inner: server, activity: activity.clone(), joined: Vec::new() };
+        let slices: Vec<io::IoSlice<'_>> = pieces.iter().map(|p| io::IoSlice::new(p)).collect();
+        let n = io.write_vectored(&slices).await.unwrap();
+        assert!(activity.wrote.load(Ordering::Relaxed) || n == 0);
+        drop(io);
+        let mut received = Vec::new();
+        let mut client = client;
+        client.read_to_end(&mut received).await.unwrap();
+        (n, received)
+    }
+
+    #[tokio::test]
+    async fn vectored_writes_arrive_whole_and_in_order_joined_or_not() {
+        let piece = |len: usize, seed: u8| -> Vec<u8> {
+            (0..len).map(|i| seed.wrapping_add((i % 251) as u8)).collect()
+        };
+        let cases: [&[usize]; 7] = [
+            &[130, 13],
+            &[0, 5, 0],
+            &[JOIN_MAX - 1, 1],
+            &[JOIN_MAX, 1],
+            &[200, 3000, 900, 7],
+            &[1],
+            &[40_000, 30_000],
+        ];
+        for lens in cases {
+            let pieces: Vec<Vec<u8>> =
+                lens.iter().enumerate().map(|(i, &len)| piece(len, i as u8 * 37)).collect();
+            let all = pieces.concat();
+            let (n, received) = written(&pieces).await;
+            // A short count is allowed, as for `writev`: then exactly that prefix arrived.
+            assert!(n > 0 || all.is_empty(), "{lens:?}");
+            assert_eq!(received, all[..n], "{lens:?}");
+            if all.len() <= JOIN_MAX {
+                assert_eq!(n, all.len(), "a small write is written whole: {lens:?}");
+            }
+        }
     }
 
     #[tokio::test(start_paused = true)]
