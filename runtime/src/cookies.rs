@@ -199,9 +199,8 @@ fn scan<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         let mut start = 0;
         while start < bytes.len() {
             // A pair runs to the next `;` and its name to its first `=` (none: no pair).
-            let end =
-                bytes[start..].iter().position(|&b| b == b';').map_or(bytes.len(), |p| start + p);
-            if let Some(eq) = bytes[start..end].iter().position(|&b| b == b'=') {
+            let end = memchr::memchr(b';', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+            if let Some(eq) = memchr::memchr(b'=', &bytes[start..end]) {
                 let eq = start + eq;
                 let (ns, ne) = trim(bytes, start, eq);
                 if &bytes[ns..ne] == target {
