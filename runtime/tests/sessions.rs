@@ -328,6 +328,12 @@ async fn signed_and_private_cookies_round_trip_and_resist_tampering() {
     assert_eq!(read(format!("signed_user={private}; private_token={signed}")).await, absent);
 }
 
+/// `GET {base}{path}` with the `Cookie` header `cookie`, from a client that keeps none.
+async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> reqwest::Response {
+    let url = format!("{base}{path}");
+    reqwest::Client::new().get(url).header("cookie", cookie).send().await.expect("answers")
+}
+
 #[tokio::test]
 async fn signed_and_private_cookies_made_under_a_rotated_key_are_read_and_reissued() {
     let before =
@@ -339,12 +345,7 @@ async fn signed_and_private_cookies_made_under_a_rotated_key_are_read_and_reissu
     let rotated =
         serve(app(SessionConfig::signed_cookie(), keys().with_fallbacks([OLD_SECRET]).unwrap()))
             .await;
-    let res = reqwest::Client::new()
-        .get(format!("{}/read-protected", rotated.base))
-        .header("cookie", pairs(&old))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with_cookie(&rotated.base, "/read-protected", &pairs(&old)).await;
     let reissued: Vec<String> = res
         .headers()
         .get_all("set-cookie")
@@ -359,25 +360,12 @@ async fn signed_and_private_cookies_made_under_a_rotated_key_are_read_and_reissu
     let only_new = serve(app(SessionConfig::signed_cookie(), keys())).await;
     let read = |cookie: String| {
         let base = only_new.base.clone();
-        async move {
-            let res = reqwest::Client::new()
-                .get(format!("{base}/read-protected"))
-                .header("cookie", cookie)
-                .send()
-                .await
-                .unwrap();
-            res.text().await.unwrap()
-        }
+        async move { get_with_cookie(&base, "/read-protected", &cookie).await.text().await.unwrap() }
     };
     assert_eq!(read(pairs(&reissued)).await, r#"{"user":"alice","token":"s3cret"}"#);
     assert_eq!(read(pairs(&old)).await, r#"{"user":null,"token":null}"#);
     // Cookies made under the current key are not re-issued.
-    let res = reqwest::Client::new()
-        .get(format!("{}/read-protected", rotated.base))
-        .header("cookie", pairs(&reissued))
-        .send()
-        .await
-        .unwrap();
+    let res = get_with_cookie(&rotated.base, "/read-protected", &pairs(&reissued)).await;
     assert!(res.headers().get("set-cookie").is_none());
 }
 

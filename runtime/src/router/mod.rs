@@ -280,8 +280,7 @@ mod tests {
         let path = "/a/1/22/333/4444/55555";
         let (pattern, params) = router.lookup(&Method::GET, path).unwrap();
         assert_eq!(pattern, "/a/{b}/{c}/{d}/{e}/{f}");
-        let values: Vec<&str> =
-            params.iter().map(|&(s, e)| &path[s as usize..e as usize]).collect();
+        let values = values(path, &params);
         assert_eq!(values, ["1", "22", "333", "4444", "55555"]);
         let (_, params) = router.lookup(&Method::HEAD, "/items/7").unwrap();
         assert_eq!(&params[..], &[(7, 8)]);
@@ -299,8 +298,7 @@ mod tests {
         let path = "/1/2/3/4/5/y";
         let (pattern, params) = router.lookup(&Method::GET, path).unwrap();
         assert_eq!(pattern, "/{a}/{b}/{c}/{d}/{*rest}");
-        let values: Vec<&str> =
-            params.iter().map(|&(s, e)| &path[s as usize..e as usize]).collect();
+        let values = values(path, &params);
         assert_eq!(values, ["1", "2", "3", "4", "5/y"]);
     }
 
@@ -326,14 +324,17 @@ mod tests {
         Router::build(routes)
     }
 
+    /// The parameters' values in `path`.
+    fn values<'p>(path: &'p str, params: &Params) -> Vec<&'p str> {
+        params.iter().map(|&(s, e)| &path[s as usize..e as usize]).collect()
+    }
+
     /// What `router` answers for `method` and `path`: the pattern and the parameter values,
     /// `405 <allow>`, or `404`.
     fn answer(router: &Router, method: &Method, path: &str) -> String {
         match router.lookup(method, path) {
             Lookup::Found { route, params } => {
-                let values: Vec<&str> =
-                    params.iter().map(|&(s, e)| &path[s as usize..e as usize]).collect();
-                format!("{} {values:?}", route.pattern)
+                format!("{} {:?}", route.pattern, values(path, &params))
             }
             Lookup::MethodNotAllowed { allow } => format!("405 {}", allow.to_str().unwrap()),
             Lookup::NotFound => "404".to_owned(),
