@@ -40,7 +40,7 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
         Some(Expiration::Session) => None,
         None => cookie.max_age().map(expires_after),
     };
-    let expires = expires.as_ref().map(HttpDate::as_str);
+    let expires = expires.as_ref().map(HttpDate::as_bytes);
     let secure = cookie.secure() == Some(true)
         || partitioned
         || (cookie.secure().is_none() && same_site == SameSite::None);
@@ -64,8 +64,8 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
     };
     let mut max_age_digits = itoa::Buffer::new();
     let max_age = max_age.map(|seconds| max_age_digits.format(seconds));
-    // The exact length: a `String` as long as its capacity becomes the header's bytes
-    // without another allocation.
+    // The exact length: a `Vec` as long as its capacity becomes the header's bytes without
+    // another allocation.
     let len = name.len()
         + 1
         + wire_value.len()
@@ -78,33 +78,35 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
         + domain.map_or(0, |d| "; Domain=".len() + d.len())
         + max_age.map_or(0, |a| "; Max-Age=".len() + a.len())
         + expires.map_or(0, |e| "; Expires=".len() + e.len());
-    let mut out = String::with_capacity(len);
-    out.push_str(name);
-    out.push('=');
-    out.push_str(wire_value);
+    // Bytes rather than a `String`: the date is ASCII bytes, and `HeaderValue` checks them.
+    let mut out = Vec::with_capacity(len);
+    let mut push = |part: &[u8]| out.extend_from_slice(part);
+    push(name.as_bytes());
+    push(b"=");
+    push(wire_value.as_bytes());
     if http_only {
-        out.push_str("; HttpOnly");
+        push(b"; HttpOnly");
     }
-    out.push_str(same_site);
+    push(same_site.as_bytes());
     if partitioned {
-        out.push_str("; Partitioned");
+        push(b"; Partitioned");
     }
     if secure {
-        out.push_str("; Secure");
+        push(b"; Secure");
     }
-    out.push_str("; Path=");
-    out.push_str(path);
+    push(b"; Path=");
+    push(path.as_bytes());
     if let Some(domain) = domain {
-        out.push_str("; Domain=");
-        out.push_str(domain);
+        push(b"; Domain=");
+        push(domain.as_bytes());
     }
     if let Some(max_age) = max_age {
-        out.push_str("; Max-Age=");
-        out.push_str(max_age);
+        push(b"; Max-Age=");
+        push(max_age.as_bytes());
     }
     if let Some(expires) = expires {
-        out.push_str("; Expires=");
-        out.push_str(expires);
+        push(b"; Expires=");
+        push(expires);
     }
     debug_assert_eq!(out.len(), len);
     // Every part was checked above, so this cannot fail; map it all the same rather than
@@ -186,9 +188,8 @@ impl HttpDate {
         self.len += bytes.len();
     }
 
-    fn as_str(&self) -> &str {
-        // ASCII throughout.
-        std::str::from_utf8(&self.text[..self.len]).unwrap_or_default()
+    fn as_bytes(&self) -> &[u8] {
+        &self.text[..self.len]
     }
 }
 
