@@ -112,12 +112,7 @@ impl Served {
 async fn get_with(client: &reqwest::Client, base: &str, path: &str) -> (u16, String, Vec<String>) {
     let res = client.get(format!("{base}{path}")).send().await.expect("answers");
     let status = res.status().as_u16();
-    let cookies = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let cookies = set_cookies(&res);
     (status, res.text().await.unwrap(), cookies)
 }
 
@@ -221,12 +216,7 @@ async fn a_rotated_secret_keeps_users_logged_in_and_reissues_the_cookie() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let reissued: Vec<String> = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let reissued = set_cookies(&res);
     let new_value =
         reissued.iter().find(|c| c.starts_with("session=")).expect("re-issued under the new key");
     let new_value = new_value.split(';').next().unwrap().trim_start_matches("session=");
@@ -328,6 +318,11 @@ async fn signed_and_private_cookies_round_trip_and_resist_tampering() {
     assert_eq!(read(format!("signed_user={private}; private_token={signed}")).await, absent);
 }
 
+/// The `Set-Cookie` values of `res`, in order.
+fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+}
+
 /// `GET {base}{path}` with the `Cookie` header `cookie`, from a client that keeps none.
 async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> reqwest::Response {
     let url = format!("{base}{path}");
@@ -346,12 +341,7 @@ async fn signed_and_private_cookies_made_under_a_rotated_key_are_read_and_reissu
         serve(app(SessionConfig::signed_cookie(), keys().with_fallbacks([OLD_SECRET]).unwrap()))
             .await;
     let res = get_with_cookie(&rotated.base, "/read-protected", &pairs(&old)).await;
-    let reissued: Vec<String> = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let reissued = set_cookies(&res);
     assert_eq!(res.text().await.unwrap(), r#"{"user":"alice","token":"s3cret"}"#);
     let mut names: Vec<&str> = reissued.iter().map(|c| c.split('=').next().unwrap()).collect();
     names.sort_unstable();
