@@ -3,11 +3,12 @@
 //! The first cookie a handler reads is found by one scan of the `Cookie` headers, without an
 //! allocation. A second read parses the headers once into an index of byte ranges, sized
 //! before parsing so that it does not grow with the number of cookies: the one allocation of
-//! a request's cookie reads (`tests/cookie_alloc.rs`). No cookie is copied until a handler
-//! asks for it, and a value is only allocated when it was sent quoted (`name="a b"`). Every `Cookie` header is read (HTTP/2 sends one per
-//! cookie). A pair without `=` or with an empty name is skipped. When a name is sent more
-//! than once, the first occurrence wins: browsers send the cookie with the longest (most
-//! specific) `Path` first.
+//! a request's cookie reads (`tests/cookie_alloc.rs`). Both follow one pair grammar; the scan
+//! checks only the pairs with the name asked for. No cookie is copied until a handler asks
+//! for it, and a value is only allocated when it was sent quoted (`name="a b"`). Every
+//! `Cookie` header is read (HTTP/2 sends one per cookie). A pair without `=` or with an
+//! empty name is skipped. When a name is sent more than once, the first occurrence wins:
+//! browsers send the cookie with the longest (most specific) `Path` first.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -251,6 +251,19 @@ async fn closed_by_peer(stream: &mut TcpStream) -> bool {
 }
 
 /// `GET /hello` on a fresh connection with reqwest: the server is still serving.
+/// An HTTP/2 (prior knowledge) connection to `addr`: its request sender, and the task that
+/// drives it (it ends when the server closes the connection).
+async fn http2(
+    addr: SocketAddr,
+) -> (hyper::client::conn::http2::SendRequest<Empty<Bytes>>, JoinHandle<Result<(), hyper::Error>>) {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (sender, connection) =
+        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
+            .await
+            .expect("an HTTP/2 handshake");
+    (sender, tokio::spawn(connection))
+}
+
 async fn still_serves(server: &TestServer) {
     let client = reqwest::Client::builder().timeout(PATIENCE).build().unwrap();
     let res = client.get(server.url("/hello")).send().await.expect("the server answers");
@@ -597,12 +610,7 @@ async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_tim
     let limits =
         limits().header_read_timeout(Duration::from_secs(1)).idle_timeout(Duration::from_secs(30));
     let server = TestServer::start(limits).await;
-    let stream = TcpStream::connect(server.addr).await.unwrap();
-    let (mut sender, connection) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
-            .await
-            .expect("an HTTP/2 handshake");
-    let connection = tokio::spawn(connection);
+    let (mut sender, connection) = http2(server.addr).await;
     for round in 0..2 {
         if round > 0 {
             tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -627,12 +635,8 @@ async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their
     let mut connections = Vec::new();
     let mut senders = Vec::new();
     for i in 0..4 {
-        let stream = TcpStream::connect(server.addr).await.unwrap();
-        let (mut sender, connection) =
-            hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
-                .await
-                .expect("an HTTP/2 handshake");
-        connections.push(tokio::spawn(connection));
+        let (mut sender, connection) = http2(server.addr).await;
+        connections.push(connection);
         if i == 0 {
             // One of them makes a request first; the others only shake hands.
             let request = http::Request::get(server.url("/hello")).body(Empty::<Bytes>::new());
