@@ -7,10 +7,9 @@
 // would only move it to the heap on the way out.
 #![allow(clippy::result_large_err)]
 
-use std::fmt::{self, Display};
+use std::fmt::Display;
 use std::pin::Pin;
 use std::str::FromStr;
-use std::task::{Context, Poll};
 
 pub use inventory;
 
@@ -296,54 +295,24 @@ pub async fn body<T: FromBody>(request: &Request) -> Result<T, Error> {
     T::from_body(request).await
 }
 
-/// The response of a route without a response model: the returned value, the temporal
-/// response merged in, and the route's status unless one was set.
-pub fn finish<R: IntoResponse>(temporal: Response, value: R, status: Option<u16>) -> Response {
-    complete(value.into_response_on(temporal), status)
+/// The response of a route without a response model: the returned value written onto the
+/// temporal response, and the route's status unless one was set.
+pub fn finish<R: IntoResponse>(response: &mut Response, value: R, status: Option<u16>) {
+    value.respond_on(response);
+    complete(response, status);
 }
 
 /// What every route does last: cookies read with an old key are re-issued, and the session
-/// is saved. Most requests have neither: they get their response back at once, and the
-/// handler's future does not carry the session's saving inline (it is boxed when needed).
-pub fn after(request: &Request, response: Response) -> After<'_> {
-    if request.has_later() {
-        After::Pending(Box::pin(after_slow(request, response)))
-    } else {
-        After::Ready(Some(response))
-    }
+/// is saved. Most requests have neither, and get `None`: the handler's future does not
+/// carry the session's saving inline (it is boxed when needed).
+pub fn after<'a>(
+    request: &'a Request,
+    response: &'a mut Response,
+) -> Option<Pin<Box<dyn Future<Output = ()> + Send + 'a>>> {
+    request.has_later().then(|| Box::pin(after_slow(request, response)) as _)
 }
 
-/// The future of [`after`].
-pub enum After<'a> {
-    /// Nothing to do.
-    Ready(Option<Response>),
-    /// Re-issuing cookies or saving the session.
-    Pending(Pin<Box<dyn Future<Output = Response> + Send + 'a>>),
-}
-
-impl fmt::Debug for After<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Ready(_) => "After::Ready",
-            Self::Pending(_) => "After::Pending",
-        })
-    }
-}
-
-impl Future for After<'_> {
-    type Output = Response;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
-        match self.get_mut() {
-            Self::Ready(response) => {
-                Poll::Ready(response.take().expect("`After` polled after it finished"))
-            }
-            Self::Pending(future) => future.as_mut().poll(cx),
-        }
-    }
-}
-
-async fn after_slow(request: &Request, mut response: Response) -> Response {
+async fn after_slow(request: &Request, response: &mut Response) {
     for cookie in request.take_reissued() {
         let name = cookie.name().to_owned();
         let set_already = response
@@ -355,11 +324,10 @@ async fn after_slow(request: &Request, mut response: Response) -> Response {
     }
     let session = request.session();
     if let Some(session) = session
-        && let Err(error) = session.save(request, &mut response).await
+        && let Err(error) = session.save(request, response).await
     {
-        return error.into_response();
+        *response = error.into_response();
     }
-    response
 }
 
 /// The signed cookie `name`, if sent and valid.
@@ -379,7 +347,7 @@ pub fn private_cookie<T: ValueType>(
 }
 
 /// The route's default status unless one was set, and no body where the status forbids one.
-fn complete(mut response: Response, status: Option<u16>) -> Response {
+fn complete(response: &mut Response, status: Option<u16>) {
     if !response.status_is_explicit()
         && let Some(status) = status.and_then(|s| StatusCode::from_u16(s).ok())
     {
@@ -393,7 +361,6 @@ fn complete(mut response: Response, status: Option<u16>) -> Response {
         response.set_body(crate::response::Body::empty());
         response.headers_mut().remove(http::header::CONTENT_TYPE);
     }
-    response
 }
 
 /// What a handler with a response model may return: `Json<T>` (filtered), a full
@@ -404,72 +371,64 @@ fn complete(mut response: Response, status: Option<u16>) -> Response {
             `Response` (sent as it is), or `Result<_, E>` / `(StatusCode, _)` of those"
 )]
 pub trait ModelOutput {
-    /// Converts, filtering serializable values through `M`, and merges the temporal
-    /// response in (see [`IntoResponse::into_response_on`]).
-    fn into_model_response<M: ResponseModel>(
-        self,
-        temporal: Response,
-        options: &FilterOptions,
-    ) -> Response;
+    /// Converts, filtering serializable values through `M`, onto the temporal response
+    /// (see [`IntoResponse::respond_on`]).
+    fn respond_with_model<M: ResponseModel>(self, temporal: &mut Response, options: &FilterOptions);
 }
 
 impl<T: serde::Serialize> ModelOutput for Json<T> {
-    fn into_model_response<M: ResponseModel>(
+    fn respond_with_model<M: ResponseModel>(
         self,
-        temporal: Response,
+        temporal: &mut Response,
         options: &FilterOptions,
-    ) -> Response {
+    ) {
         match filter_to_vec(&self.0, M::schema(), options) {
             Ok(bytes) => temporal.with_body_on("application/json", bytes),
             Err(error) => {
                 tracing::error!(%error, "ResponseValidationError");
-                Response::internal_server_error().into_response_on(temporal)
+                Response::internal_server_error().respond_on(temporal);
             }
         }
     }
 }
 
 impl ModelOutput for Response {
-    fn into_model_response<M: ResponseModel>(
-        self,
-        temporal: Response,
-        _: &FilterOptions,
-    ) -> Response {
-        self.into_response_on(temporal)
+    fn respond_with_model<M: ResponseModel>(self, temporal: &mut Response, _: &FilterOptions) {
+        self.respond_on(temporal);
     }
 }
 
 impl<T: ModelOutput> ModelOutput for (StatusCode, T) {
-    fn into_model_response<M: ResponseModel>(
+    fn respond_with_model<M: ResponseModel>(
         self,
-        temporal: Response,
+        temporal: &mut Response,
         options: &FilterOptions,
-    ) -> Response {
-        let mut r = self.1.into_model_response::<M>(temporal, options);
-        r.set_status(self.0);
-        r
+    ) {
+        self.1.respond_with_model::<M>(temporal, options);
+        temporal.set_status(self.0);
     }
 }
 
 impl<T: ModelOutput, E: IntoResponse> ModelOutput for Result<T, E> {
-    fn into_model_response<M: ResponseModel>(
+    fn respond_with_model<M: ResponseModel>(
         self,
-        temporal: Response,
+        temporal: &mut Response,
         options: &FilterOptions,
-    ) -> Response {
+    ) {
         match self {
-            Ok(v) => v.into_model_response::<M>(temporal, options),
-            Err(e) => e.into_response_on(temporal),
+            Ok(v) => v.respond_with_model::<M>(temporal, options),
+            Err(e) => e.respond_on(temporal),
         }
     }
 }
 
 /// The response of a route with a response model.
 pub fn finish_model<M: ResponseModel, R: ModelOutput>(
-    temporal: Response,
+    response: &mut Response,
     value: R,
     status: Option<u16>,
     options: &FilterOptions,
-) -> Response {
-    complete(value.into_model_response::<M>(temporal, options), status)
+) {
+    value.respond_with_model::<M>(response, options);
+    complete(response, status);
 }

@@ -214,19 +214,14 @@ impl Response {
         r
     }
 
-    /// This temporal response with `body` and, unless it has one, a `Content-Type`: what
+    /// Gives this temporal response `body` and, unless it has one, a `Content-Type`: what
     /// merging it into `Response::with_body(content_type, body)` gives (its status, headers
     /// and cookies win), without building that second response.
-    pub(crate) fn with_body_on(
-        mut self,
-        content_type: &'static str,
-        body: impl Into<Body>,
-    ) -> Self {
+    pub(crate) fn with_body_on(&mut self, content_type: &'static str, body: impl Into<Body>) {
         if !self.headers.contains_key(header::CONTENT_TYPE) {
             self.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
         self.body = body.into();
-        self
     }
 
     /// `value` serialized as JSON, with `status`. A value that cannot be serialized is a
@@ -401,18 +396,19 @@ pub trait IntoResponse {
     /// Converts into a response.
     fn into_response(self) -> Response;
 
-    /// Converts into the answer of a handler that also set cookies, headers or a status on
-    /// the temporal response `temporal`: what [`into_response`](Self::into_response) then
+    /// Turns the temporal response `temporal`, on which a handler set cookies, headers or a
+    /// status, into the handler's answer: what [`into_response`](Self::into_response) then
     /// [`Response::merge_temporal`] give. Values that are only a body and a content type
-    /// write them onto `temporal` instead of building a second header map.
+    /// write them onto `temporal` instead of building a second header map, and the response
+    /// stays where it is instead of being moved through each step.
     #[doc(hidden)]
-    fn into_response_on(self, temporal: Response) -> Response
+    fn respond_on(self, temporal: &mut Response)
     where
         Self: Sized,
     {
         let mut response = self.into_response();
-        response.merge_temporal(temporal);
-        response
+        response.merge_temporal(std::mem::take(temporal));
+        *temporal = response;
     }
 }
 
@@ -454,8 +450,8 @@ impl IntoResponse for &'static str {
         Response::with_body(TEXT, self)
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
-        temporal.with_body_on(TEXT, self)
+    fn respond_on(self, temporal: &mut Response) {
+        temporal.with_body_on(TEXT, self);
     }
 }
 
@@ -464,8 +460,8 @@ impl IntoResponse for String {
         Response::with_body(TEXT, self)
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
-        temporal.with_body_on(TEXT, self)
+    fn respond_on(self, temporal: &mut Response) {
+        temporal.with_body_on(TEXT, self);
     }
 }
 
@@ -474,8 +470,8 @@ impl IntoResponse for Cow<'static, str> {
         Response::with_body(TEXT, self)
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
-        temporal.with_body_on(TEXT, self)
+    fn respond_on(self, temporal: &mut Response) {
+        temporal.with_body_on(TEXT, self);
     }
 }
 
@@ -484,8 +480,8 @@ impl IntoResponse for Bytes {
         Response::with_body("application/octet-stream", self)
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
-        temporal.with_body_on("application/octet-stream", self)
+    fn respond_on(self, temporal: &mut Response) {
+        temporal.with_body_on("application/octet-stream", self);
     }
 }
 
@@ -494,8 +490,8 @@ impl IntoResponse for Vec<u8> {
         Response::with_body("application/octet-stream", self)
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
-        temporal.with_body_on("application/octet-stream", self)
+    fn respond_on(self, temporal: &mut Response) {
+        temporal.with_body_on("application/octet-stream", self);
     }
 }
 
@@ -506,10 +502,9 @@ impl<R: IntoResponse> IntoResponse for (StatusCode, R) {
         r
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
-        let mut r = self.1.into_response_on(temporal);
-        r.set_status(self.0);
-        r
+    fn respond_on(self, temporal: &mut Response) {
+        self.1.respond_on(temporal);
+        temporal.set_status(self.0);
     }
 }
 
@@ -521,10 +516,10 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
         }
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
+    fn respond_on(self, temporal: &mut Response) {
         match self {
-            Ok(v) => v.into_response_on(temporal),
-            Err(e) => e.into_response_on(temporal),
+            Ok(v) => v.respond_on(temporal),
+            Err(e) => e.respond_on(temporal),
         }
     }
 }
@@ -544,8 +539,8 @@ impl<T: Into<Body>> IntoResponse for Html<T> {
         Response::with_body(HTML, self.0)
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
-        temporal.with_body_on(HTML, self.0)
+    fn respond_on(self, temporal: &mut Response) {
+        temporal.with_body_on(HTML, self.0);
     }
 }
 
@@ -560,13 +555,13 @@ impl<T: Serialize> IntoResponse for Json<T> {
         r
     }
 
-    fn into_response_on(self, temporal: Response) -> Response {
+    fn respond_on(self, temporal: &mut Response) {
         match serde_json::to_vec(&self.0) {
             Ok(bytes) => temporal.with_body_on("application/json", bytes),
             Err(_) => {
                 let mut response = self.into_response();
-                response.merge_temporal(temporal);
-                response
+                response.merge_temporal(std::mem::take(temporal));
+                *temporal = response;
             }
         }
     }
@@ -619,10 +614,10 @@ mod tests {
         assert_eq!(answer.status(), StatusCode::ACCEPTED);
     }
 
-    /// `into_response_on` is `into_response` then `merge_temporal`, for every value that
-    /// takes the shortcut.
+    /// `respond_on` is `into_response` then `merge_temporal`, for every value that takes the
+    /// shortcut.
     #[test]
-    fn into_response_on_is_into_response_then_merge() {
+    fn respond_on_is_into_response_then_merge() {
         fn temporals() -> Vec<Response> {
             let mut with_cookie = Response::new();
             with_cookie.set_cookie(Cookie::new("a", "1")).unwrap();
@@ -646,10 +641,11 @@ mod tests {
             assert_eq!(body(&a), body(&b));
         }
         fn check<T: IntoResponse + Clone>(value: T) {
-            for temporal in temporals() {
+            for mut temporal in temporals() {
                 let mut merged = value.clone().into_response();
                 merged.merge_temporal(temporals_like(&temporal));
-                same(value.clone().into_response_on(temporal), merged);
+                value.clone().respond_on(&mut temporal);
+                same(temporal, merged);
             }
         }
         fn temporals_like(t: &Response) -> Response {

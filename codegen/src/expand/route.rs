@@ -108,7 +108,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let finish = match &route.response_model {
         None => {
             let finish = paths::finish();
-            quote_spanned!(return_span=> #finish(__response, __value, #status))
+            quote_spanned!(return_span=> #finish(&mut __response, __value, #status))
         }
         Some(model) => {
             let finish_model = paths::finish_model();
@@ -117,7 +117,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
             let check = quote_spanned!(model.span()=> #finish_model::<#model, _>);
             quote_spanned!(return_span=> {
                 static __OPTIONS: #options_ty = #options;
-                #check(__response, __value, #status, &__OPTIONS)
+                #check(&mut __response, __value, #status, &__OPTIONS)
             })
         }
     };
@@ -143,8 +143,11 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 }
                 #unchecked
                 let __value = #call.await;
-                let __finished = #finish;
-                #after(&__req, __finished).await
+                #finish;
+                if let #some(__later) = #after(&__req, &mut __response) {
+                    __later.await;
+                }
+                __response
             })
         }
     }

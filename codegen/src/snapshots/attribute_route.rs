@@ -23,7 +23,7 @@ fn __cookie_route_handler(
                 &mut __response,
             )
             .await;
-        let __finished = {
+        {
             static __OPTIONS: ::cookie_route::__private::FilterOptions = ::cookie_route::__private::FilterOptions {
                 include: ::cookie_route::__private::None,
                 exclude: &[],
@@ -34,9 +34,15 @@ fn __cookie_route_handler(
             ::cookie_route::__private::finish_model::<
                 Item,
                 _,
-            >(__response, __value, ::cookie_route::__private::None, &__OPTIONS)
+            >(&mut __response, __value, ::cookie_route::__private::None, &__OPTIONS)
         };
-        ::cookie_route::__private::after(&__req, __finished).await
+        if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
+            &__req,
+            &mut __response,
+        ) {
+            __later.await;
+        }
+        __response
     })
 }
 ::cookie_route::__private::inventory::submit! {

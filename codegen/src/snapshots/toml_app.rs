@@ -91,12 +91,18 @@ pub fn app() -> ::cookie_route::__private::App {
                 >::call_declared(&handlers::get_cookie, (__cookie_route_arg1,))
             }
                 .await;
-            let __finished = ::cookie_route::__private::finish(
-                __response,
+            ::cookie_route::__private::finish(
+                &mut __response,
                 __value,
                 ::cookie_route::__private::None,
             );
-            ::cookie_route::__private::after(&__req, __finished).await
+            if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
+                &__req,
+                &mut __response,
+            ) {
+                __later.await;
+            }
+            __response
         })
     }
     ::cookie_route::__private::App::declared()
