@@ -8,13 +8,13 @@ use crate::cookies;
 
 /// `set_cookie("username", "JohnDoe", max_age=3600)`.
 pub(crate) async fn setcookie(response: &mut Response) -> Result<Html<&'static str>, Error> {
-    cookies::username::set(response, &"JohnDoe".to_owned())?;
+    cookies::username::set(response, "JohnDoe")?;
     Ok(Html("Cookie set successfully!"))
 }
 
 /// The same, with `secure=True, httponly=True, samesite='Strict'`.
 pub(crate) async fn setcookie_secure(response: &mut Response) -> Result<Html<&'static str>, Error> {
-    cookies::username_secure::set(response, &"JohnDoe".to_owned())?;
+    cookies::username_secure::set(response, "JohnDoe")?;
     Ok(Html("Cookie set successfully!"))
 }
 
@@ -23,7 +23,7 @@ pub(crate) async fn getcookie(username: Option<String>) -> Json<Value> {
 }
 
 pub(crate) async fn set_cookie(response: &mut Response) -> Result<Html<&'static str>, Error> {
-    cookies::flask_tutorial::set(response, &"Hello World".to_owned())?;
+    cookies::flask_tutorial::set(response, "Hello World")?;
     Ok(Html("Cookie Setter"))
 }
 
@@ -37,7 +37,7 @@ pub(crate) async fn delete_cookie(response: &mut Response) -> Result<Html<&'stat
 }
 
 pub(crate) async fn setcookie_name(response: &mut Response) -> Result<Html<&'static str>, Error> {
-    cookies::site_name::set(response, &"AskPython".to_owned())?;
+    cookies::site_name::set(response, "AskPython")?;
     Ok(Html("The Cookie has been Set"))
 }
 

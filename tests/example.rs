@@ -419,6 +419,23 @@ async fn wrong_methods_answer_as_the_framework_of_the_route() {
     assert_eq!(a.headers["allow"], "POST");
 }
 
+/// Flask answers `OPTIONS` on each of its routes by itself (200, no body, the methods in
+/// `Allow`, OPTIONS among them); FastAPI does not (405).
+#[tokio::test]
+async fn options_answers_as_the_framework_of_the_route() {
+    let app = start(&[]).await;
+    let a = app.send("OPTIONS", "/getcookie").await;
+    assert_eq!((a.status, a.content_type.as_str(), a.body.as_str()), (200, HTML, ""));
+    assert_eq!(a.headers["allow"], "GET, HEAD, OPTIONS");
+    let a = app.send("POST", "/getcookie").await;
+    assert_eq!(a.status, 405);
+    assert_eq!(a.headers["allow"], "GET, HEAD, OPTIONS");
+    let a = app.send("OPTIONS", "/user/").await;
+    assert_eq!((a.status, a.content_type.as_str()), (405, JSON));
+    assert_eq!(a.json(), json!({"detail": "Method Not Allowed"}));
+    assert_eq!(a.headers["allow"], "POST");
+}
+
 #[path = "../runtime/tests/support/redis_server.rs"]
 mod redis_server;
 

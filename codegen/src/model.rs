@@ -104,6 +104,8 @@ pub(crate) struct Declarations {
     pub(crate) cookies: Vec<CookieDecl>,
     pub(crate) routes: Vec<Route>,
     pub(crate) limits: Vec<Limit>,
+    /// `[app] automatic_options`: the file's routes answer `OPTIONS` as Flask does.
+    pub(crate) automatic_options: bool,
 }
 
 /// `[app.limits]`: a `Limits` setter and its value.

@@ -55,7 +55,7 @@ mod handlers {
     use crate::models::{Login, UserIn};
 
     pub(crate) async fn create_cookie(response: &mut Response) -> Result<Json<Value>, Error> {
-        cookies::fakesession::set(response, &"fake-cookie-session-value".to_owned())?;
+        cookies::fakesession::set(response, "fake-cookie-session-value")?;
         Ok(Json(json!({ "message": "Come to the dark side, we have cookies" })))
     }
 
@@ -120,7 +120,7 @@ mod handlers {
             if let Some(id) = cookies::tracking_id::get(request)? {
                 return Ok(Tracking { id, new: false });
             }
-            cookies::tracking_id::set(response, &"visitor-1".to_owned())?;
+            cookies::tracking_id::set(response, "visitor-1")?;
             Ok(Tracking { id: "visitor-1".to_owned(), new: true })
         }
     }
@@ -146,7 +146,7 @@ mod handlers {
         user_id: i64,
         response: &mut Response,
     ) -> Result<Json<ProfileIn>, Error> {
-        cookies::last_user::set(response, &user_id)?;
+        cookies::last_user::set(response, user_id)?;
         response.set_status(StatusCode::ACCEPTED);
         Ok(Json(ProfileIn {
             username: format!("user{user_id}"),
@@ -168,7 +168,7 @@ mod handlers {
         response: &mut Response,
     ) -> Result<&'static str, Error> {
         let keys = request.keys().ok_or_else(|| Error::Config("no keys".into()))?;
-        cookies::pref::set(response, keys, &value)?;
+        cookies::pref::set(response, keys, value)?;
         Ok("set")
     }
 
@@ -185,7 +185,7 @@ suite::tests!(app());
 
 #[test]
 fn declared_cookies_carry_their_attributes() {
-    let cookie = cookies::tracking_id::cookie(&"v".to_owned());
+    let cookie = cookies::tracking_id::cookie("v");
     assert_eq!(cookie.max_age(), Some(cookie_route::time::Duration::minutes(10)));
     assert_eq!(cookie.same_site(), Some(SameSite::Strict));
     assert_eq!(cookies::last_user::NAME, "last_user");

@@ -17,13 +17,14 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 
 use crate::error::{BoxError, Error};
-use crate::handler::{BoxFuture, BoxHandler, CatchUnwind, FnHandler, Handler};
+use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
-use crate::request::{BodyLimits, Request, RequestBody, Shared};
+use crate::request::{Request, RequestBody};
 use crate::response::{Body, IntoResponse, Response};
 use crate::router::{Lookup, Params, Route, Router};
 use crate::session::SessionConfig;
+use crate::shared::{BodyLimits, Shared};
 
 /// An app under construction: routes and limits.
 ///
@@ -46,8 +47,9 @@ pub struct App {
     limits: Limits,
     keys: Option<Keys>,
     sessions: Option<SessionConfig>,
-    not_found: Option<BoxHandler>,
-    method_not_allowed: Option<BoxHandler>,
+    not_found: Option<RouteHandler>,
+    method_not_allowed: Option<RouteHandler>,
+    automatic_options: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -90,24 +92,51 @@ impl App {
     method_fns!(get => GET, post => POST, put => PUT, patch => PATCH, delete => DELETE,
                 head => HEAD, options => OPTIONS);
 
-    /// Adds a route declared at `location` (`file:line:col`), as generated code does.
+    /// Adds a route declared at `location` (`file:line:col`).
     #[must_use]
     pub fn route_at(
-        mut self,
+        self,
         method: Method,
         path: &str,
         handler: impl Handler,
         location: impl Into<String>,
     ) -> Self {
-        let location = location.into();
+        let automatic_options = self.automatic_options;
+        self.add(method, path, RouteHandler::custom(handler), location.into(), automatic_options)
+    }
+
+    /// Adds a route whose handler the macros generated.
+    pub(crate) fn add(
+        mut self,
+        method: Method,
+        path: &str,
+        handler: RouteHandler,
+        location: String,
+        automatic_options: bool,
+    ) -> Self {
         match PathPattern::parse(path) {
             Ok(pattern) => {
                 let param_names = pattern.params().map(Box::from).collect();
-                let handler: BoxHandler = Box::new(handler);
-                self.routes.push(Route { method, pattern, param_names, handler, location });
+                self.routes.push(Route {
+                    method,
+                    pattern,
+                    param_names,
+                    handler,
+                    location,
+                    automatic_options,
+                });
             }
             Err(e) => self.errors.push(format!("invalid path `{path}` at {location}: {e}")),
         }
+        self
+    }
+
+    /// Answers `OPTIONS` on the paths of the routes added after this call, with `200` and
+    /// an `Allow` header listing their methods, as Flask does (unless a route serves
+    /// `OPTIONS` itself). Off by default, as in FastAPI, where `OPTIONS` is a 405.
+    #[must_use]
+    pub fn automatic_options(mut self, on: bool) -> Self {
+        self.automatic_options = on;
         self
     }
 
@@ -127,11 +156,12 @@ impl App {
             for method in route.methods {
                 match Method::from_bytes(method.as_bytes()) {
                     Ok(method) => {
-                        self = self.route_at(
+                        self = self.add(
                             method,
                             route.path,
-                            FnHandler(route.handler),
-                            route.location,
+                            RouteHandler::Generated(route.handler),
+                            route.location.to_owned(),
+                            false,
                         );
                     }
                     Err(_) => {
@@ -161,7 +191,7 @@ impl App {
     /// handler sets another). By default: `404 {"detail": "Not Found"}`, as FastAPI.
     #[must_use]
     pub fn not_found(mut self, handler: impl Handler) -> Self {
-        self.not_found = Some(Box::new(handler));
+        self.not_found = Some(RouteHandler::custom(handler));
         self
     }
 
@@ -170,7 +200,7 @@ impl App {
     /// and the `Allow` header is added. By default: `405 {"detail": "Method Not Allowed"}`.
     #[must_use]
     pub fn method_not_allowed(mut self, handler: impl Handler) -> Self {
-        self.method_not_allowed = Some(Box::new(handler));
+        self.method_not_allowed = Some(RouteHandler::custom(handler));
         self
     }
 
@@ -222,8 +252,8 @@ struct Inner {
     router: Router,
     limits: Limits,
     shared: Arc<Shared>,
-    not_found: Option<BoxHandler>,
-    method_not_allowed: Option<BoxHandler>,
+    not_found: Option<RouteHandler>,
+    method_not_allowed: Option<RouteHandler>,
 }
 
 /// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
@@ -267,14 +297,14 @@ impl AppService {
             Lookup::Found { route, params } => {
                 let names = route.param_names.clone();
                 self.call(
-                    &*route.handler,
+                    &route.handler,
                     Request::new(parts, body, params, names, self.inner.shared.clone(), remote),
                 )
             }
             Lookup::MethodNotAllowed { allow } => match &self.inner.method_not_allowed {
                 Some(handler) => {
                     fallback = Some((StatusCode::METHOD_NOT_ALLOWED, Some(allow.clone())));
-                    self.call(&**handler, self.bare_request(parts, body, remote))
+                    self.call(handler, self.bare_request(parts, body, remote))
                 }
                 None => {
                     let mut response =
@@ -284,10 +314,16 @@ impl AppService {
                     State::Ready(Some(Box::new(response)))
                 }
             },
+            Lookup::Options { allow } => {
+                // Flask's answer: no body, the methods in `Allow`.
+                let mut response = Response::with_body("text/html; charset=utf-8", Body::empty());
+                response.headers_mut().insert(ALLOW, allow.clone());
+                State::Ready(Some(Box::new(response)))
+            }
             Lookup::NotFound => match &self.inner.not_found {
                 Some(handler) => {
                     fallback = Some((StatusCode::NOT_FOUND, None));
-                    self.call(&**handler, self.bare_request(parts, body, remote))
+                    self.call(handler, self.bare_request(parts, body, remote))
                 }
                 None => State::Ready(Some(Box::new(Error::not_found().into_response()))),
             },
@@ -313,8 +349,8 @@ impl AppService {
         )
     }
 
-    fn call(&self, handler: &dyn Handler, request: Request) -> State {
-        match handler.call_caught(request) {
+    fn call(&self, handler: &RouteHandler, request: Request) -> State {
+        match handler.call(request) {
             Ok(fut) => State::Running(CatchUnwind::new(fut)),
             Err(message) => State::Ready(Some(Box::new(panicked(&message)))),
         }
@@ -370,9 +406,7 @@ impl Future for ResponseFuture {
         let Finish { log, fallback } =
             this.finish.take().map_or(Finish { log: None, fallback: None }, |f| *f);
         if let Some((status, allow)) = fallback {
-            if !response.status_is_explicit() {
-                response.set_status(status);
-            }
+            response.default_status(status);
             if let Some(allow) = allow {
                 response.headers_mut().insert(ALLOW, allow);
             }

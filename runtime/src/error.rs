@@ -22,7 +22,8 @@ pub enum Error {
     /// The request's cookies, path, query, headers or body do not fit the handler: 422.
     #[error("request validation failed: {}", summarize(.0))]
     Validation(Vec<ErrorDetail>),
-    /// The body could not be parsed at all (broken JSON, broken form encoding): 400.
+    /// The body could not be parsed at all (broken JSON, text that is not UTF-8): 422 with
+    /// one detail (`json_invalid`, `string_unicode`), as FastAPI answers.
     #[error("malformed request body: {}", .0.msg)]
     MalformedBody(Box<ErrorDetail>),
     /// The body is larger than the configured limit: 413.
@@ -102,8 +103,8 @@ impl Error {
     /// The status this error answers with.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::MalformedBody(_) | Self::Body(_) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) | Self::MalformedBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Body(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Http { status, .. } => *status,

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::{IntoResponse, Json, Response};
+use crate::session::Session;
 
 /// A dependency: a handler parameter built from the request, which may also set cookies,
 /// headers or the status on the temporal response, as a FastAPI dependency that takes a
@@ -94,5 +95,14 @@ impl<T> std::ops::Deref for Form<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.0
+    }
+}
+
+/// The session: `session: Session` in a handler or a dependency (see [`Request::session`]).
+impl FromRequest for Session {
+    type Rejection = Error;
+
+    async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
+        request.session().await
     }
 }

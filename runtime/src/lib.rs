@@ -21,6 +21,7 @@ pub mod __bench {
     pub use crate::router::{BenchRouter as Router, Params};
 }
 pub mod model;
+mod pipeline;
 mod private;
 mod request;
 mod response;
@@ -28,6 +29,7 @@ mod router;
 mod server;
 pub mod session;
 mod set_cookie;
+mod shared;
 #[cfg(feature = "test-client")]
 mod test_client;
 

@@ -4,7 +4,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,8 +19,10 @@ use crate::convert;
 use crate::cookies::RequestCookies;
 use crate::error::{BoxError, Error, ErrorDetail, Loc};
 use crate::keys::Keys;
+use crate::pipeline::{Pending, PendingSlot};
 use crate::router::Params;
-use crate::session::{Session, SessionConfig};
+use crate::session::Session;
+use crate::shared::Shared;
 
 /// The body as it arrived, before anyone read it.
 #[cfg_attr(not(feature = "test-client"), allow(dead_code))] // `Full` is the test client's
@@ -30,13 +31,6 @@ pub(crate) enum RequestBody {
     Full(Bytes),
     Incoming(hyper::body::Incoming),
     Boxed(BoxBody<Bytes, BoxError>),
-}
-
-/// How much body a request may carry and how long the client may take to send it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BodyLimits {
-    pub(crate) max_bytes: usize,
-    pub(crate) read_timeout: Duration,
 }
 
 /// The remote address of the connection a request came on, in its extensions.
@@ -55,28 +49,9 @@ pub struct Request {
     param_names: Arc<[Box<str>]>,
     cookies: RequestCookies,
     shared: Arc<Shared>,
-    later: Mutex<Later>,
-    /// Whether `later` holds anything: a request that re-issues no cookie and loads no
-    /// session (most) is finished without taking the lock.
-    has_later: AtomicBool,
+    /// What the pipeline does with the response once the handler has made it.
+    pending: PendingSlot,
     remote: Option<SocketAddr>,
-}
-
-/// What is done with the response once the handler has made it.
-#[derive(Default)]
-struct Later {
-    /// Cookies to re-issue under the current key.
-    reissue: Vec<cookie::Cookie<'static>>,
-    /// The session, once loaded: saved with the response.
-    session: Option<Session>,
-}
-
-/// What every request of an app can reach: its keys, session settings and body limits.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) keys: Option<Keys>,
-    pub(crate) sessions: Option<SessionConfig>,
-    pub(crate) body_limits: BodyLimits,
 }
 
 impl fmt::Debug for Request {
@@ -105,8 +80,7 @@ impl Request {
             param_names,
             cookies: RequestCookies::new(),
             shared,
-            later: Mutex::new(Later::default()),
-            has_later: AtomicBool::new(false),
+            pending: PendingSlot::default(),
             remote,
         }
     }
@@ -116,31 +90,36 @@ impl Request {
         self.shared.keys.as_ref()
     }
 
-    pub(crate) fn session_config(&self) -> Option<&SessionConfig> {
-        self.shared.sessions.as_ref()
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
 
-    fn later(&self) -> std::sync::MutexGuard<'_, Later> {
-        self.later.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The work the pipeline does once the handler has made the response.
+    pub(crate) fn pending(&self) -> &Pending {
+        &self.pending
     }
 
-    /// The session, once loaded.
-    pub(crate) fn session(&self) -> Option<Session> {
-        if !self.has_later() {
-            return None;
+    /// A handle on the pending work that outlives the request, for a handler written by
+    /// hand, which takes the request.
+    pub(crate) fn share_pending(&mut self) -> Arc<Pending> {
+        self.pending.share()
+    }
+
+    /// The session: read on the first call (from its cookie, or from the store the cookie
+    /// points to), shared by later calls and by the [`Session`] dependency, and saved with
+    /// the response whatever the handler returns.
+    ///
+    /// Fails when the app has no sessions ([`App::sessions`](crate::App::sessions)) or the
+    /// store cannot be read.
+    pub async fn session(&self) -> Result<Session, Error> {
+        if let Some(session) = self.pending.session() {
+            return Ok(session);
         }
-        self.later().session.clone()
-    }
-
-    /// Keeps the loaded session, to be saved with the response.
-    pub(crate) fn set_session(&self, session: Session) {
-        self.later().session = Some(session);
-        self.has_later.store(true, Ordering::Release);
-    }
-
-    /// Whether a cookie waits to be re-issued or a session to be saved.
-    pub(crate) fn has_later(&self) -> bool {
-        self.has_later.load(Ordering::Acquire)
+        let (keys, config) = self.shared.session_setup()?;
+        let raw = self.cookie(&config.wire_name());
+        let session = Session::open(keys, config, raw.as_deref()).await?;
+        self.pending.set_session(session.clone());
+        Ok(session)
     }
 
     /// The value of the signed cookie `name`, if it verifies (under the current key or a
@@ -178,15 +157,9 @@ impl Request {
                 cookie.set_expires(at);
             }
             let sealed = if private { keys.encrypt(cookie) } else { keys.sign(cookie) };
-            self.later().reissue.push(sealed);
-            self.has_later.store(true, Ordering::Release);
+            self.pending.reissue(sealed);
         }
         Some(opened.value)
-    }
-
-    /// The cookies to re-issue under the current key.
-    pub(crate) fn take_reissued(&self) -> Vec<cookie::Cookie<'static>> {
-        std::mem::take(&mut self.later().reissue)
     }
 
     /// The method.
@@ -321,7 +294,7 @@ impl Request {
         }
     }
 
-    /// The body as UTF-8 text; invalid UTF-8 is a 400.
+    /// The body as UTF-8 text; invalid UTF-8 is a 422 (`string_unicode`).
     pub async fn text(&self) -> Result<String, Error> {
         let bytes = self.bytes().await?;
         String::from_utf8(bytes.into()).map_err(|e| {
@@ -337,7 +310,7 @@ impl Request {
         })
     }
 
-    /// The body parsed as JSON into `T`. Broken JSON is a 400 (`json_invalid`); JSON that does
+    /// The body parsed as JSON into `T`. Broken JSON is a 422 (`json_invalid`, as FastAPI); JSON that does
     /// not fit `T` is a 422 at `["body", field, ...]`; an empty body is a 422 `missing`.
     pub async fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         let bytes = self.bytes().await?;
@@ -428,7 +401,13 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> 
 }
 
 fn malformed_json(bytes: &[u8], error: &serde_json::Error) -> Error {
-    let position = line_col_to_offset(bytes, error.line(), error.column());
+    // Where the parser stopped, as Python's `json` counts it: at the end for a body cut
+    // short.
+    let position = if error.is_eof() {
+        bytes.len()
+    } else {
+        line_col_to_offset(bytes, error.line(), error.column())
+    };
     Error::MalformedBody(Box::new(
         ErrorDetail::new(
             "json_invalid",

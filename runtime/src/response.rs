@@ -258,6 +258,15 @@ impl Response {
         self.status_explicit = true;
     }
 
+    /// Sets `status` unless one was set explicitly: a route's declared status, the 404 of a
+    /// fallback handler.
+    pub(crate) fn default_status(&mut self, status: StatusCode) {
+        if !self.status_explicit {
+            self.status = status;
+            self.status_explicit = true;
+        }
+    }
+
     /// Whether the status was set explicitly (rather than left at the default 200).
     pub fn status_is_explicit(&self) -> bool {
         self.status_explicit
@@ -335,9 +344,8 @@ impl Response {
     /// other headers replace this response's headers of the same name; its status, when set
     /// explicitly, replaces a status this response did not set explicitly.
     pub fn merge_temporal(&mut self, temporal: Response) {
-        if temporal.status_explicit && !self.status_explicit {
-            self.status = temporal.status;
-            self.status_explicit = true;
+        if temporal.status_explicit {
+            self.default_status(temporal.status);
         }
         if temporal.headers.is_empty() {
             return;

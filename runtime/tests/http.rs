@@ -472,7 +472,7 @@ async fn bad_input_answers_422_and_400_in_fastapi_shape() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = res.json().await.unwrap();
     assert_eq!(first_detail(&body)["type"], "json_invalid");
     server.stop().await.unwrap();

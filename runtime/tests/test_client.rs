@@ -269,7 +269,7 @@ async fn bad_input_answers_422_and_400_in_fastapi_shape() {
         .body(r#"{"username": "#)
         .send()
         .await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(first_detail(&res.json::<Value>())["type"], "json_invalid");
 }
 

@@ -39,25 +39,30 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
     let module = format_ident!("{}", c.id.value);
     let name = &c.name.value;
     let ty = &c.ty;
-    let max_age = opt(c.max_age);
-    let expires = opt(c.expires);
+    let max_age = opt(c.max_age.map(|s| quote!(const { #private::max_age(#s) })));
+    let expires = opt(c.expires.map(|s| quote!(const { #private::expires(#s) })));
     let path = opt(c.path.as_deref());
     let domain = opt(c.domain.as_deref());
     let secure = opt(c.secure);
     let http_only = opt(c.http_only);
-    let same_site = opt(c.same_site.as_deref());
+    // The parser has checked it is one of the three.
+    let same_site = opt(c.same_site.as_deref().map(|s| {
+        let variant = format_ident!("{s}");
+        quote!(#private::SameSite::#variant)
+    }));
     let partitioned = opt(c.partitioned);
     let doc =
         format!("The `{name}` cookie, of type `{}`.", quote!(#ty).to_string().replace(' ', ""));
     let accessors = match c.protection {
         Protection::Plain => quote! {
-            /// The cookie holding `value`, with its declared attributes.
-            pub fn cookie(value: &#ty) -> #private::Cookie<'static> {
-                #private::declared_cookie(NAME, value, &ATTRIBUTES)
+            /// The cookie holding `value` (anything that displays as the declared type's
+            /// text), with its declared attributes.
+            pub fn cookie(value: impl ::core::fmt::Display) -> #private::Cookie<'static> {
+                #private::declared_cookie(NAME, &value, &ATTRIBUTES)
             }
 
-            /// Sets the cookie on `response`.
-            pub fn set(response: &mut #private::Response, value: &#ty) -> #private::Result<(), #private::CookieError> {
+            /// Sets the cookie holding `value` on `response`.
+            pub fn set(response: &mut #private::Response, value: impl ::core::fmt::Display) -> #private::Result<(), #private::CookieError> {
                 response.set_cookie(cookie(value))
             }
 
@@ -81,15 +86,15 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
             );
             quote! {
                 #[doc = #cookie_doc]
-                pub fn cookie(keys: &#private::Keys, value: &#ty) -> #private::Cookie<'static> {
-                    keys.#seal(#private::declared_cookie(NAME, value, &ATTRIBUTES))
+                pub fn cookie(keys: &#private::Keys, value: impl ::core::fmt::Display) -> #private::Cookie<'static> {
+                    keys.#seal(#private::declared_cookie(NAME, &value, &ATTRIBUTES))
                 }
 
-                /// Sets the cookie on `response`.
+                /// Sets the cookie holding `value` on `response`.
                 pub fn set(
                     response: &mut #private::Response,
                     keys: &#private::Keys,
-                    value: &#ty,
+                    value: impl ::core::fmt::Display,
                 ) -> #private::Result<(), #private::CookieError> {
                     response.set_cookie(cookie(keys, value))
                 }
@@ -133,6 +138,7 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
 
 fn app_fn(decls: &Declarations) -> TokenStream {
     let private = paths::private();
+    let route_fn = paths::route();
     let mut handlers = Vec::new();
     let mut routes = Vec::new();
     for (i, route) in decls.routes.iter().enumerate() {
@@ -141,10 +147,11 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         handlers.push(super::route::handler_fn(route, &name, return_span));
         let path = route.path.value.as_str();
         let location = route.origin.location().unwrap_or_default();
+        let automatic_options = decls.automatic_options;
         for method in &route.methods {
             let method = format_ident!("{}", method.value);
             routes.push(quote! {
-                .route_at(#private::Method::#method, #path, #private::handler(#name), #location)
+                let app = #route_fn(app, #private::Method::#method, #path, #name, #location, #automatic_options);
             });
         }
     }
@@ -163,9 +170,9 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         /// the program.
         pub fn app() -> #private::App {
             #(#handlers)*
-            #private::App::declared()
-                #(#routes)*
-                .limits(#private::Limits::default() #(#limits)*)
+            let app = #private::App::declared();
+            #(#routes)*
+            app.limits(#private::Limits::default() #(#limits)*)
         }
     }
 }

@@ -43,6 +43,8 @@ paths! {
     dependency => ::cookie_route::__private::dependency;
     body => ::cookie_route::__private::body;
     finish => ::cookie_route::__private::finish;
+    status => ::cookie_route::__private::status;
+    route => ::cookie_route::__private::route;
     after => ::cookie_route::__private::after;
     declared_handler => ::cookie_route::__private::DeclaredHandler;
     finish_model => ::cookie_route::__private::finish_model;

@@ -98,7 +98,8 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let status = match &route.status {
         Some(s) => {
             let code = s.value;
-            quote!(#some(#code))
+            let status = paths::status();
+            quote!(#some(const { #status(#code) }))
         }
         None => {
             let none = paths::none();

@@ -20,7 +20,7 @@ use crate::model::{
 };
 
 const TOP_KEYS: [&str; 3] = ["app", "cookies", "route"];
-const APP_KEYS: [&str; 2] = ["cookie_defaults", "limits"];
+const APP_KEYS: [&str; 3] = ["automatic_options", "cookie_defaults", "limits"];
 const DEFAULT_KEYS: [&str; 6] =
     ["path", "domain", "secure", "http_only", "same_site", "partitioned"];
 const COOKIE_KEYS: [&str; 11] = [
@@ -84,7 +84,12 @@ pub(crate) fn resolve(relative: &str, manifest_dir: &Path) -> Result<PathBuf, St
 
 /// Parses a declarations file. Every error goes to `cx`.
 pub(crate) fn parse(cx: &Ctxt, file: &Rc<SourceFile>) -> Declarations {
-    let mut decls = Declarations { cookies: Vec::new(), routes: Vec::new(), limits: Vec::new() };
+    let mut decls = Declarations {
+        cookies: Vec::new(),
+        routes: Vec::new(),
+        limits: Vec::new(),
+        automatic_options: false,
+    };
     let (doc, errors) = DeTable::parse_recoverable(&file.text);
     let w = Walker { cx, file: file.clone() };
     for error in &errors {
@@ -101,6 +106,7 @@ pub(crate) fn parse(cx: &Ctxt, file: &Rc<SourceFile>) -> Declarations {
     {
         {
             w.keys(app, &APP_KEYS, "key in `[app]`");
+            decls.automatic_options = w.boolean(app, "automatic_options").unwrap_or(false);
             if let Some(d) =
                 app.get("cookie_defaults").and_then(|v| w.table(v, "app.cookie_defaults"))
             {

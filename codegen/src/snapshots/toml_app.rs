@@ -10,25 +10,30 @@ pub mod cookies {
         /// The cookie's name on the wire.
         pub const NAME: &str = "username";
         const ATTRIBUTES: ::cookie_route::__private::CookieAttributes = ::cookie_route::__private::CookieAttributes {
-            max_age: ::cookie_route::__private::Some(3600i64),
+            max_age: ::cookie_route::__private::Some(const {
+                ::cookie_route::__private::max_age(3600i64)
+            }),
             expires: ::cookie_route::__private::None,
             path: ::cookie_route::__private::None,
             domain: ::cookie_route::__private::None,
             secure: ::cookie_route::__private::None,
             http_only: ::cookie_route::__private::None,
-            same_site: ::cookie_route::__private::Some("Strict"),
+            same_site: ::cookie_route::__private::Some(
+                ::cookie_route::__private::SameSite::Strict,
+            ),
             partitioned: ::cookie_route::__private::None,
         };
-        /// The cookie holding `value`, with its declared attributes.
+        /// The cookie holding `value` (anything that displays as the declared type's
+        /// text), with its declared attributes.
         pub fn cookie(
-            value: &::std::string::String,
+            value: impl ::core::fmt::Display,
         ) -> ::cookie_route::__private::Cookie<'static> {
-            ::cookie_route::__private::declared_cookie(NAME, value, &ATTRIBUTES)
+            ::cookie_route::__private::declared_cookie(NAME, &value, &ATTRIBUTES)
         }
-        /// Sets the cookie on `response`.
+        /// Sets the cookie holding `value` on `response`.
         pub fn set(
             response: &mut ::cookie_route::__private::Response,
-            value: &::std::string::String,
+            value: impl ::core::fmt::Display,
         ) -> ::cookie_route::__private::Result<
             (),
             ::cookie_route::__private::CookieError,
@@ -105,12 +110,14 @@ pub fn app() -> ::cookie_route::__private::App {
             __response
         })
     }
-    ::cookie_route::__private::App::declared()
-        .route_at(
-            ::cookie_route::__private::Method::GET,
-            "/getcookie",
-            ::cookie_route::__private::handler(__cookie_route_route0),
-            "routes.toml:6:1",
-        )
-        .limits(::cookie_route::__private::Limits::default())
+    let app = ::cookie_route::__private::App::declared();
+    let app = ::cookie_route::__private::route(
+        app,
+        ::cookie_route::__private::Method::GET,
+        "/getcookie",
+        __cookie_route_route0,
+        "routes.toml:6:1",
+        false,
+    );
+    app.limits(::cookie_route::__private::Limits::default())
 }

@@ -88,8 +88,11 @@ macro_rules! tests {
                 assert_eq!(res.json::<Value>()["detail"][0]["loc"], json!(["body", "email"]));
                 let res =
                     client.post("/user/").header("content-type", "application/json").body("{").send().await;
-                assert_eq!(res.status(), 400);
-                assert_eq!(res.json::<Value>()["detail"][0]["type"], "json_invalid");
+                assert_eq!(res.status(), 422);
+                assert_eq!(
+                    res.json::<Value>()["detail"][0],
+                    json!({"type": "json_invalid", "loc": ["body", 1], "msg": "JSON decode error", "input": {}, "ctx": {"error": "EOF while parsing an object at line 1 column 1"}})
+                );
             }
 
             #[tokio::test]

@@ -17,16 +17,19 @@ use std::sync::Arc;
 use cookie_route_core::path::{PathPattern, Segment};
 use http::{HeaderValue, Method};
 
-use crate::handler::BoxHandler;
+use crate::handler::RouteHandler;
 
 /// A route as the app holds it.
 pub(crate) struct Route {
     pub(crate) method: Method,
     pub(crate) pattern: PathPattern,
     pub(crate) param_names: Arc<[Box<str>]>,
-    pub(crate) handler: BoxHandler,
+    pub(crate) handler: RouteHandler,
     /// Where the route was declared (`src/main.rs:12:5` or `routes.toml:30:1`).
     pub(crate) location: String,
+    /// `OPTIONS` on its path is answered with `Allow`, as Flask does, unless a route of the
+    /// path serves `OPTIONS` itself.
+    pub(crate) automatic_options: bool,
 }
 
 /// The routes of one shape.
@@ -38,6 +41,8 @@ struct Leaf {
     head: u32,
     post: u32,
     allow: HeaderValue,
+    /// `OPTIONS` is answered with `allow`.
+    automatic_options: bool,
 }
 
 /// No route, leaf or node: an index past the end of any table.
@@ -123,8 +128,17 @@ impl std::fmt::Debug for Params {
 
 /// What a lookup found.
 pub(crate) enum Lookup<'r> {
-    Found { route: &'r Route, params: Params },
-    MethodNotAllowed { allow: &'r HeaderValue },
+    Found {
+        route: &'r Route,
+        params: Params,
+    },
+    MethodNotAllowed {
+        allow: &'r HeaderValue,
+    },
+    /// An `OPTIONS` request that a route of the path answers automatically.
+    Options {
+        allow: &'r HeaderValue,
+    },
     NotFound,
 }
 
@@ -148,6 +162,7 @@ impl Router {
                     head: NONE,
                     post: NONE,
                     allow: HeaderValue::from_static(""),
+                    automatic_options: false,
                 });
             }
             let leaf = &mut leaves[*slot as usize];
@@ -179,6 +194,11 @@ impl Router {
             if methods.contains(&"GET") && !methods.contains(&"HEAD") {
                 methods.push("HEAD");
             }
+            leaf.automatic_options =
+                !methods.contains(&"OPTIONS") && leaf.routes.iter().any(|r| r.automatic_options);
+            if leaf.automatic_options {
+                methods.push("OPTIONS");
+            }
             methods.sort_unstable();
             leaf.allow =
                 HeaderValue::from_str(&methods.join(", ")).unwrap_or(HeaderValue::from_static(""));
@@ -200,6 +220,9 @@ impl Router {
         let leaf = &self.leaves[leaf as usize];
         match leaf.route(method) {
             Some(route) => Lookup::Found { route, params },
+            None if leaf.automatic_options && *method == Method::OPTIONS => {
+                Lookup::Options { allow: &leaf.allow }
+            }
             None => Lookup::MethodNotAllowed { allow: &leaf.allow },
         }
     }
@@ -230,9 +253,16 @@ impl BenchRouter {
         for (method, path) in routes {
             let pattern = PathPattern::parse(path).map_err(|e| vec![format!("`{path}`: {e}")])?;
             let param_names = pattern.params().map(Box::from).collect();
-            let handler: BoxHandler =
-                Box::new(|_: crate::Request| async { http::StatusCode::NO_CONTENT });
-            table.push(Route { method, pattern, param_names, handler, location: String::new() });
+            let handler =
+                RouteHandler::custom(|_: crate::Request| async { http::StatusCode::NO_CONTENT });
+            table.push(Route {
+                method,
+                pattern,
+                param_names,
+                handler,
+                location: String::new(),
+                automatic_options: false,
+            });
         }
         Router::build(table).map(Self)
     }
@@ -243,7 +273,7 @@ impl BenchRouter {
     pub fn lookup<'r>(&'r self, method: &Method, path: &str) -> Option<(&'r str, Params)> {
         match self.0.lookup(method, path) {
             Lookup::Found { route, params } => Some((route.pattern.as_str(), params)),
-            Lookup::MethodNotAllowed { .. } | Lookup::NotFound => None,
+            Lookup::MethodNotAllowed { .. } | Lookup::Options { .. } | Lookup::NotFound => None,
         }
     }
 }
@@ -310,14 +340,16 @@ mod tests {
             .map(|(i, (method, path))| {
                 let pattern = PathPattern::parse(path).unwrap();
                 let param_names = pattern.params().map(Box::from).collect();
-                let handler: BoxHandler =
-                    Box::new(|_: crate::Request| async { http::StatusCode::NO_CONTENT });
+                let handler = RouteHandler::custom(|_: crate::Request| async {
+                    http::StatusCode::NO_CONTENT
+                });
                 Route {
                     method: method.clone(),
                     pattern,
                     param_names,
                     handler,
                     location: format!("here:{i}"),
+                    automatic_options: false,
                 }
             })
             .collect();
@@ -337,6 +369,7 @@ mod tests {
                 format!("{} {:?}", route.pattern, values(path, &params))
             }
             Lookup::MethodNotAllowed { allow } => format!("405 {}", allow.to_str().unwrap()),
+            Lookup::Options { allow } => format!("200 {}", allow.to_str().unwrap()),
             Lookup::NotFound => "404".to_owned(),
         }
     }

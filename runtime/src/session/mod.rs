@@ -36,14 +36,13 @@ pub use redis::RedisStore;
 pub use store::{Record, SessionStore, StoreFuture};
 
 use crate::error::Error;
-use crate::extract::FromRequest;
 use crate::keys::Keys;
-use crate::request::Request;
 use crate::response::Response;
+use crate::shared::Shared;
 
 /// Where session data lives.
 #[derive(Clone)]
-pub enum Backend {
+pub(crate) enum Backend {
     /// In the cookie itself, signed (`private: false`) or encrypted (`private: true`).
     Cookie {
         /// Encrypt rather than sign.
@@ -140,7 +139,8 @@ impl SessionConfig {
         self
     }
 
-    fn wire_name(&self) -> String {
+    /// The cookie's name on the wire.
+    pub(crate) fn wire_name(&self) -> String {
         match self.backend {
             Backend::Store(_) if self.secure && !self.cookie_name.starts_with("__Host-") => {
                 format!("__Host-{}", self.cookie_name)
@@ -253,12 +253,12 @@ impl Session {
         state.modified = true;
     }
 
-    /// Reads the request's session (once per request; later calls share it).
-    pub async fn load(request: &Request) -> Result<Session, Error> {
-        if let Some(existing) = request.session() {
-            return Ok(existing);
-        }
-        let (keys, config) = session_setup(request)?;
+    /// Opens the session whose cookie `raw` the request sent (`None`: a new session).
+    pub(crate) async fn open(
+        keys: &Keys,
+        config: &SessionConfig,
+        raw: Option<&str>,
+    ) -> Result<Session, Error> {
         let name = config.wire_name();
         let mut state = State {
             data: Map::new(),
@@ -271,11 +271,11 @@ impl Session {
             stale_key: false,
             saved: false,
         };
-        if let Some(raw) = request.cookie(&name) {
+        if let Some(raw) = raw {
             match &config.backend {
                 Backend::Cookie { private } => {
                     let opened =
-                        if *private { keys.decrypt(&name, &raw) } else { keys.verify(&name, &raw) };
+                        if *private { keys.decrypt(&name, raw) } else { keys.verify(&name, raw) };
                     match opened.and_then(|o| decode_payload(&o.value).map(|p| (p, o.stale_key))) {
                         Some(((data, created), stale))
                             if created + lifetime_secs(config) > now() =>
@@ -287,7 +287,7 @@ impl Session {
                         _ => tracing::debug!("ignoring an invalid or expired session cookie"),
                     }
                 }
-                Backend::Store(store) => match keys.verify(&name, &raw) {
+                Backend::Store(store) => match keys.verify(&name, raw) {
                     Some(opened) => {
                         if let Some(record) = store.load(&opened.value).await? {
                             if record.created + lifetime_secs(config) > now() {
@@ -303,15 +303,13 @@ impl Session {
                 },
             }
         }
-        let session = Session { state: Arc::new(Mutex::new(state)) };
-        request.set_session(session.clone());
-        Ok(session)
+        Ok(Session { state: Arc::new(Mutex::new(state)) })
     }
 
-    /// Writes the session into `response`: the cookie, and the store's record. Called once
-    /// per request by generated handlers; hand-written handlers call it themselves.
-    pub async fn save(&self, request: &Request, response: &mut Response) -> Result<(), Error> {
-        let (keys, config) = session_setup(request)?;
+    /// Writes the session into `response`: the cookie, and the store's record. The pipeline
+    /// calls it once per request that loaded the session, whatever its handler.
+    pub(crate) async fn save(&self, shared: &Shared, response: &mut Response) -> Result<(), Error> {
+        let (keys, config) = shared.session_setup()?;
         let name = config.wire_name();
         // Take what to do out of the lock: a store's await must not hold it.
         let (cleared, data, created, old_id, write, id) = {
@@ -392,16 +390,6 @@ fn lifetime_secs(config: &SessionConfig) -> i64 {
     i64::try_from(config.lifetime.as_secs()).unwrap_or(i64::MAX / 2)
 }
 
-fn session_setup(request: &Request) -> Result<(&Keys, &SessionConfig), Error> {
-    let config = request.session_config().ok_or_else(|| {
-        Error::Config("sessions are not configured: call App::sessions".to_owned())
-    })?;
-    let keys = request
-        .keys()
-        .ok_or_else(|| Error::Config("sessions need keys: call App::keys".to_owned()))?;
-    Ok((keys, config))
-}
-
 /// The cookie payload: `created.base64(json)`, so that it is cookie-safe when signed.
 fn encode_payload(data: &Map<String, Value>, created: i64) -> String {
     let json = serde_json::to_vec(data).unwrap_or_default();
@@ -423,14 +411,6 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
-}
-
-impl FromRequest for Session {
-    type Rejection = Error;
-
-    async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
-        Session::load(request).await
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,251 @@
+//! The one pipeline: what happens to every response between its handler's return and the
+//! bytes sent, for every handler, generated or written by hand.
+//!
+//! 1. The returned value is written onto the temporal response, the `&mut Response` that
+//!    the handler and its dependencies set cookies, headers and a status on ([`finish`]),
+//!    after the route's response model has filtered it ([`finish_model`]).
+//! 2. The route's status applies unless someone set one, and a status that forbids a body
+//!    drops it ([`complete`]).
+//! 3. Cookies read under a fallback key are re-issued under the current key, and the
+//!    session is saved ([`after`]).
+//!
+//! A generated handler runs the three steps inline, since it still holds its request when
+//! its function returns. A handler written by hand owns its request, so the dispatcher keeps
+//! a handle on the request's [`Pending`] work and runs step 3 when the handler's future
+//! ends ([`around`]). Either way, nothing a handler reads under an old key or changes in the
+//! session is lost.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use cookie::Cookie;
+use http::StatusCode;
+
+use crate::handler::BoxFuture;
+use crate::model::{FilterOptions, ResponseModel, filter_to_vec};
+use crate::response::{Body, IntoResponse, Json, Response};
+use crate::session::Session;
+use crate::shared::Shared;
+
+/// What waits for the response once the handler has made it: cookies to re-issue under the
+/// current key, and the loaded session. Filled while the request is handled; most requests
+/// leave it empty and are finished without taking its lock.
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// Whether `work` holds anything.
+    any: AtomicBool,
+    work: Mutex<Work>,
+}
+
+#[derive(Default)]
+struct Work {
+    reissue: Vec<Cookie<'static>>,
+    session: Option<Session>,
+}
+
+impl Pending {
+    fn work(&self) -> MutexGuard<'_, Work> {
+        self.work.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Re-issues `cookie` (already sealed under the current key) with the response.
+    pub(crate) fn reissue(&self, cookie: Cookie<'static>) {
+        self.work().reissue.push(cookie);
+        self.any.store(true, Ordering::Release);
+    }
+
+    /// The session, once loaded.
+    pub(crate) fn session(&self) -> Option<Session> {
+        if !self.is_waiting() {
+            return None;
+        }
+        self.work().session.clone()
+    }
+
+    /// Keeps the loaded session, to be saved with the response.
+    pub(crate) fn set_session(&self, session: Session) {
+        self.work().session = Some(session);
+        self.any.store(true, Ordering::Release);
+    }
+
+    fn is_waiting(&self) -> bool {
+        self.any.load(Ordering::Acquire)
+    }
+}
+
+/// A request's [`Pending`]: its own, or shared with the dispatcher when a handler written by
+/// hand takes the request (the one case that costs an allocation).
+pub(crate) enum PendingSlot {
+    Own(Pending),
+    Shared(Arc<Pending>),
+}
+
+impl Default for PendingSlot {
+    fn default() -> Self {
+        Self::Own(Pending::default())
+    }
+}
+
+impl PendingSlot {
+    /// A handle that outlives the request.
+    pub(crate) fn share(&mut self) -> Arc<Pending> {
+        match self {
+            Self::Shared(shared) => shared.clone(),
+            Self::Own(own) => {
+                let shared = Arc::new(std::mem::take(own));
+                *self = Self::Shared(shared.clone());
+                shared
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for PendingSlot {
+    type Target = Pending;
+
+    fn deref(&self) -> &Pending {
+        match self {
+            Self::Own(own) => own,
+            Self::Shared(shared) => shared,
+        }
+    }
+}
+
+/// Step 1 without a response model: the returned value written onto the temporal response;
+/// then step 2.
+pub fn finish<R: IntoResponse>(response: &mut Response, value: R, status: Option<StatusCode>) {
+    value.respond_on(response);
+    complete(response, status);
+}
+
+/// Step 1 with a response model `M`: a serializable value filtered through it (a value that
+/// does not fit is a logged 500, never a leak), a full `Response` sent as it is; then step 2.
+pub fn finish_model<M: ResponseModel, R: ModelOutput>(
+    response: &mut Response,
+    value: R,
+    status: Option<StatusCode>,
+    options: &FilterOptions,
+) {
+    value.respond_with_model::<M>(response, options);
+    complete(response, status);
+}
+
+/// Step 2: `status` unless one was set, and no body where the status forbids one.
+pub(crate) fn complete(response: &mut Response, status: Option<StatusCode>) {
+    if let Some(status) = status {
+        response.default_status(status);
+    }
+    let status = response.status();
+    if status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
+    {
+        response.set_body(Body::empty());
+        response.headers_mut().remove(http::header::CONTENT_TYPE);
+    }
+}
+
+/// Step 3, when there is anything to do: most requests re-issue no cookie and load no
+/// session, and get `None` (their handler's future does not carry the saving inline).
+pub(crate) fn after<'a>(
+    pending: &'a Pending,
+    shared: &'a Shared,
+    response: &'a mut Response,
+) -> Option<Pin<Box<dyn Future<Output = ()> + Send + 'a>>> {
+    pending.is_waiting().then(|| Box::pin(after_slow(pending, shared, response)) as _)
+}
+
+async fn after_slow(pending: &Pending, shared: &Shared, response: &mut Response) {
+    let Work { reissue, session } = std::mem::take(&mut *pending.work());
+    for cookie in reissue {
+        let name = cookie.name();
+        let set_already = response
+            .set_cookie_headers()
+            .any(|h| h.split('=').next().is_some_and(|n| n.trim() == name));
+        if !set_already && let Err(error) = response.set_cookie(cookie) {
+            tracing::error!(%error, "could not re-issue a cookie under the current key");
+        }
+    }
+    if let Some(session) = session
+        && let Err(error) = session.save(shared, response).await
+    {
+        *response = error.into_response();
+    }
+}
+
+/// A handler written by hand, which owns its request: its future, then step 3 with the
+/// request's pending work, kept by `pending` after the request is gone.
+pub(crate) fn around(
+    handler: BoxFuture<Response>,
+    pending: Arc<Pending>,
+    shared: Arc<Shared>,
+) -> BoxFuture<Response> {
+    Box::pin(async move {
+        let mut response = handler.await;
+        if let Some(later) = after(&pending, &shared, &mut response) {
+            later.await;
+        }
+        response
+    })
+}
+
+/// What a handler with a response model may return: `Json<T>` (filtered), a full
+/// `Response` (sent as it is), `(StatusCode, T)` or `Result<T, E>` of these.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a handler with a `response_model`",
+    note = "return `Json<T>` with `T: Serialize` (it is filtered through the model), a full \
+            `Response` (sent as it is), or `Result<_, E>` / `(StatusCode, _)` of those"
+)]
+pub trait ModelOutput {
+    /// Writes the value onto the temporal response, filtering serializable values through
+    /// `M` (see [`IntoResponse::respond_on`]).
+    fn respond_with_model<M: ResponseModel>(self, temporal: &mut Response, options: &FilterOptions);
+}
+
+impl<T: serde::Serialize> ModelOutput for Json<T> {
+    fn respond_with_model<M: ResponseModel>(
+        self,
+        temporal: &mut Response,
+        options: &FilterOptions,
+    ) {
+        match filter_to_vec(&self.0, M::schema(), options) {
+            Ok(bytes) => temporal.with_body_on("application/json", bytes),
+            Err(error) => {
+                tracing::error!(%error, "ResponseValidationError");
+                Response::internal_server_error().respond_on(temporal);
+            }
+        }
+    }
+}
+
+impl ModelOutput for Response {
+    fn respond_with_model<M: ResponseModel>(self, temporal: &mut Response, _: &FilterOptions) {
+        self.respond_on(temporal);
+    }
+}
+
+impl<T: ModelOutput> ModelOutput for (StatusCode, T) {
+    fn respond_with_model<M: ResponseModel>(
+        self,
+        temporal: &mut Response,
+        options: &FilterOptions,
+    ) {
+        self.1.respond_with_model::<M>(temporal, options);
+        temporal.set_status(self.0);
+    }
+}
+
+impl<T: ModelOutput, E: IntoResponse> ModelOutput for Result<T, E> {
+    fn respond_with_model<M: ResponseModel>(
+        self,
+        temporal: &mut Response,
+        options: &FilterOptions,
+    ) {
+        match self {
+            Ok(v) => v.respond_with_model::<M>(temporal, options),
+            Err(e) => e.respond_on(temporal),
+        }
+    }
+}

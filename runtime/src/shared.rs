@@ -1,0 +1,36 @@
+//! What every request of an app can reach: its keys, session settings and body limits.
+
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::keys::Keys;
+use crate::session::SessionConfig;
+
+/// The app-wide part of every request, built once by `App::build`.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) keys: Option<Keys>,
+    pub(crate) sessions: Option<SessionConfig>,
+    pub(crate) body_limits: BodyLimits,
+}
+
+/// How much body a request may carry and how long the client may take to send it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimits {
+    pub(crate) max_bytes: usize,
+    pub(crate) read_timeout: Duration,
+}
+
+impl Shared {
+    /// The keys and session settings, which every session needs.
+    pub(crate) fn session_setup(&self) -> Result<(&Keys, &SessionConfig), Error> {
+        let config = self.sessions.as_ref().ok_or_else(|| {
+            Error::Config("sessions are not configured: call App::sessions".to_owned())
+        })?;
+        let keys = self
+            .keys
+            .as_ref()
+            .ok_or_else(|| Error::Config("sessions need keys: call App::keys".to_owned()))?;
+        Ok((keys, config))
+    }
+}
