@@ -16,12 +16,13 @@ use http::header::{ALLOW, CONTENT_LENGTH, HeaderValue};
 use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 
+use crate::body::Body;
 use crate::error::{BoxError, Error};
 use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
 use crate::request::{Request, RequestBody};
-use crate::response::{Body, IntoResponse, Response};
+use crate::response::{IntoResponse, Response};
 use crate::router::{Lookup, Params, Route, Router};
 use crate::session::SessionConfig;
 use crate::shared::{BodyLimits, Shared};

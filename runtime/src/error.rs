@@ -6,7 +6,8 @@ use std::fmt;
 use http::StatusCode;
 use serde::Serialize;
 
-use crate::response::{IntoResponse, Response};
+use crate::response::{HeaderError, IntoResponse, Response};
+use crate::set_cookie::CookieError;
 
 /// A boxed error from a body, a user's code or a store.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -50,8 +51,8 @@ pub enum Error {
     #[error(transparent)]
     Cookie(#[from] CookieError),
     /// A header name or value was refused: 500.
-    #[error("invalid header: {0}")]
-    Header(String),
+    #[error(transparent)]
+    Header(#[from] HeaderError),
     /// The handler's value does not fit its response model: 500, logged.
     #[error("the response does not fit its model: {0}")]
     ResponseValidation(String),
@@ -110,32 +111,6 @@ impl Error {
             Self::Http { status, .. } => *status,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
-    }
-}
-
-/// A cookie that cannot be sent, and the rule it breaks.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot set cookie `{}`: {rule}", .name.escape_debug())]
-pub struct CookieError {
-    name: String,
-    rule: cookie_route_core::cookie::CookieRule,
-}
-
-impl CookieError {
-    pub(crate) fn new(name: &str, rule: cookie_route_core::cookie::CookieRule) -> Self {
-        // Keep the name for the message, but not an unbounded one.
-        let name = name.chars().take(64).collect();
-        Self { name, rule }
-    }
-
-    /// The cookie's name (cut to 64 characters).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The rule the cookie breaks.
-    pub fn rule(&self) -> &cookie_route_core::cookie::CookieRule {
-        &self.rule
     }
 }
 
@@ -262,5 +237,11 @@ impl IntoResponse for Error {
                 Response::internal_server_error()
             }
         }
+    }
+}
+
+impl IntoResponse for CookieError {
+    fn into_response(self) -> Response {
+        Error::from(self).into_response()
     }
 }

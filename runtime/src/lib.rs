@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod app;
+mod body;
 mod convert;
 mod cookies;
 mod error;
@@ -34,15 +35,17 @@ mod shared;
 mod test_client;
 
 pub use app::{App, AppService, ResponseFuture};
-pub use error::{BoxError, CookieError, Error, ErrorDetail, Loc};
+pub use body::Body;
+pub use error::{BoxError, Error, ErrorDetail, Loc};
 pub use extract::{Form, FromBody, FromRequest};
 pub use handler::{BoxFuture, Handler};
 pub use keys::Keys;
 pub use limits::Limits;
 pub use request::{RemoteAddr, Request};
-pub use response::{Body, Html, IntoResponse, Json, Response};
+pub use response::{HeaderError, Html, IntoResponse, Json, Response};
 pub use server::{Server, shutdown_signal};
 pub use session::{MemoryStore, Session, SessionConfig, SessionStore};
+pub use set_cookie::CookieError;
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};
 

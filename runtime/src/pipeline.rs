@@ -23,9 +23,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use cookie::Cookie;
 use http::StatusCode;
 
+use crate::body::Body;
 use crate::handler::BoxFuture;
 use crate::model::{FilterOptions, ResponseModel, filter_to_vec};
-use crate::response::{Body, IntoResponse, Json, Response};
+use crate::response::{IntoResponse, Json, Response};
 use crate::session::Session;
 use crate::shared::Shared;
 

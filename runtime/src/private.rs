@@ -17,7 +17,6 @@ use std::str::FromStr;
 pub use inventory;
 
 pub use crate::app::App;
-pub use crate::error::CookieError;
 pub use crate::error::{Error, ErrorDetail, Loc};
 pub use crate::extract::{FromBody, FromRequest};
 pub use crate::handler::BoxFuture;
@@ -27,6 +26,7 @@ pub use crate::model::{FieldSchema, FieldShape, FilterOptions, ModelSchema, Resp
 pub use crate::pipeline::{ModelOutput, finish, finish_model};
 pub use crate::request::Request;
 pub use crate::response::{IntoResponse, Json, Response};
+pub use crate::set_cookie::CookieError;
 pub use cookie::{Cookie, SameSite};
 pub use http::{Method, StatusCode};
 pub use serde_json::Value as JsonValue;

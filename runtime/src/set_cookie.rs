@@ -9,7 +9,31 @@ use cookie_route_core::cookie::{self as grammar, Attributes, ValueForm};
 use http::HeaderValue;
 use time::OffsetDateTime;
 
-use crate::error::CookieError;
+/// A cookie that cannot be sent, and the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot set cookie `{}`: {rule}", .name.escape_debug())]
+pub struct CookieError {
+    name: String,
+    rule: cookie_route_core::cookie::CookieRule,
+}
+
+impl CookieError {
+    pub(crate) fn new(name: &str, rule: cookie_route_core::cookie::CookieRule) -> Self {
+        // Keep the name for the message, but not an unbounded one.
+        let name = name.chars().take(64).collect();
+        Self { name, rule }
+    }
+
+    /// The cookie's name (cut to 64 characters).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The rule the cookie breaks.
+    pub fn rule(&self) -> &cookie_route_core::cookie::CookieRule {
+        &self.rule
+    }
+}
 
 /// Checks `cookie`, fills in the defaults it leaves unset (`Path=/`, `HttpOnly`,
 /// `SameSite=Lax`, an `Expires` matching `Max-Age`), and renders its `Set-Cookie` value.

@@ -1,0 +1,152 @@
+//! Response bodies: empty, a buffer, or a stream.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
+
+use crate::error::BoxError;
+
+/// A response body: empty, a buffer, or a stream.
+pub struct Body {
+    kind: BodyKind,
+}
+
+enum BodyKind {
+    Empty,
+    Full(Bytes),
+    Stream(BoxBody<Bytes, BoxError>),
+}
+
+impl Body {
+    /// An empty body.
+    pub const fn empty() -> Self {
+        Self { kind: BodyKind::Empty }
+    }
+
+    /// A body streamed from any [`http_body::Body`].
+    pub fn from_stream<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Self { kind: BodyKind::Stream(body.map_err(Into::into).boxed()) }
+    }
+
+    /// The whole body, when it is held in memory.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.kind {
+            BodyKind::Empty => Some(&[]),
+            BodyKind::Full(b) => Some(b),
+            BodyKind::Stream(_) => None,
+        }
+    }
+
+    /// Collects the whole body.
+    pub async fn collect(self) -> Result<Bytes, BoxError> {
+        match self.kind {
+            BodyKind::Empty => Ok(Bytes::new()),
+            BodyKind::Full(b) => Ok(b),
+            BodyKind::Stream(s) => Ok(s.collect().await?.to_bytes()),
+        }
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            BodyKind::Empty => f.write_str("Body::Empty"),
+            BodyKind::Full(b) => write!(f, "Body::Full({} bytes)", b.len()),
+            BodyKind::Stream(_) => f.write_str("Body::Stream"),
+        }
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(b: Bytes) -> Self {
+        Self { kind: BodyKind::Full(b) }
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(v: Vec<u8>) -> Self {
+        Bytes::from(v).into()
+    }
+}
+
+impl From<String> for Body {
+    fn from(s: String) -> Self {
+        Bytes::from(s).into()
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(s: &'static str) -> Self {
+        Bytes::from_static(s.as_bytes()).into()
+    }
+}
+
+impl From<&'static [u8]> for Body {
+    fn from(s: &'static [u8]) -> Self {
+        Bytes::from_static(s).into()
+    }
+}
+
+impl From<Cow<'static, str>> for Body {
+    fn from(s: Cow<'static, str>) -> Self {
+        match s {
+            Cow::Borrowed(s) => s.into(),
+            Cow::Owned(s) => s.into(),
+        }
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        match &mut this.kind {
+            BodyKind::Empty => Poll::Ready(None),
+            BodyKind::Full(_) => {
+                let BodyKind::Full(bytes) = std::mem::replace(&mut this.kind, BodyKind::Empty)
+                else {
+                    unreachable!("matched Full above")
+                };
+                Poll::Ready(Some(Ok(Frame::data(bytes))))
+            }
+            BodyKind::Stream(s) => Pin::new(s).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            BodyKind::Empty => true,
+            BodyKind::Full(b) => b.is_empty(),
+            BodyKind::Stream(s) => s.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            BodyKind::Empty => SizeHint::with_exact(0),
+            BodyKind::Full(b) => SizeHint::with_exact(b.len() as u64),
+            BodyKind::Stream(s) => s.size_hint(),
+        }
+    }
+}
