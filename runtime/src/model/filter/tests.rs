@@ -1,10 +1,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::ser::{SerializeMap as _, SerializeSeq as _, SerializeStruct as _, Serializer};
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
+use super::context::resolve;
+use super::keys::{name_bit, render_key, write_cached_key};
+use super::string::write_str;
 use super::*;
-use crate::model::FieldShape;
+use crate::model::{FieldSchema, FieldShape};
 
 // Defaults.
 fn null() -> Value {
