@@ -5,13 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper_util::rt::TokioIo;
 use tokio::sync::Semaphore;
 
 use super::Server;
-use super::connection::{ConnService, TrackedIo, serve_connection};
-use super::watchdog::{Activity, Quiet};
+use super::connection::{self, ConnService, TrackedIo, serve_connection};
+use super::watchdog::{Activity, watchdog};
 use crate::error::Error;
 
 impl Server {
@@ -19,24 +18,7 @@ impl Server {
     pub async fn run(self) -> Result<(), Error> {
         let Self { service, listener, shutdown } = self;
         let limits = service.limits().clone();
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        // The header read timeout is the connection watchdog's (`Activity::watch`), not
-        // hyper's: hyper's boxes and registers a timer for every request, which cost more
-        // than routing and extraction together.
-        builder
-            .http1()
-            .max_buf_size(limits.max_header_bytes)
-            .max_headers(limits.max_headers)
-            .keep_alive(true);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX))
-            .max_concurrent_streams(256)
-            // No server PINGs: their acknowledgements would look like a live client. A dead
-            // or idle peer is closed by the idle timeout instead.
-            .keep_alive_interval(None);
-        let builder = Arc::new(builder);
+        let builder = Arc::new(connection::builder(&limits));
         // Each connection's watchdog holds a receiver while its connection lives: the shutdown
         // signals them all, then waits until none is left.
         let (closing, _) = tokio::sync::watch::channel(());
@@ -76,35 +58,14 @@ impl Server {
             let connection = tokio::spawn(serve_connection(conn, activity.clone(), remote, permit));
             // The watchdog is a task of its own rather than a branch of the connection's: the
             // connection's task then polls nothing but the connection on each wake-up.
-            let (idle_timeout, head_timeout) = (limits.idle_timeout, limits.header_read_timeout);
-            let mut closing = closing.subscribe();
-            tokio::spawn(async move {
-                let close = connection.abort_handle();
-                let mut connection = std::pin::pin!(connection);
-                let mut watch = std::pin::pin!(activity.watch(idle_timeout, head_timeout));
-                let mut asked = false;
-                loop {
-                    tokio::select! {
-                        _ = &mut connection => break,
-                        end = &mut watch => {
-                            close.abort();
-                            match end {
-                                Quiet::Idle => tracing::debug!(%remote, "closing an idle connection"),
-                                Quiet::SlowHead => tracing::debug!(
-                                    %remote,
-                                    "closing a connection: read header from client timeout"
-                                ),
-                            }
-                            break;
-                        }
-                        // A dropped sender (the server is gone) closes as well.
-                        _ = closing.changed(), if !asked => {
-                            asked = true;
-                            activity.close_gracefully();
-                        }
-                    }
-                }
-            });
+            tokio::spawn(watchdog(
+                connection,
+                activity,
+                remote,
+                limits.idle_timeout,
+                limits.header_read_timeout,
+                closing.subscribe(),
+            ));
         }
         drop(listener);
         closing.send_replace(());

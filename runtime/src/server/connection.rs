@@ -1,6 +1,7 @@
-//! Serving one connection: hyper's connection, shut down gracefully when asked; the socket
-//! under it ([`TrackedIo`]: it tells the watchdog when it wrote, and joins small vectored
-//! writes); and the app as the connection sees it ([`ConnService`]).
+//! Serving one connection: hyper's connection (its [`builder`], set up from the limits), shut
+//! down gracefully when asked; the socket under it ([`TrackedIo`]: it tells the watchdog when
+//! it wrote, and joins small vectored writes); and the app as the connection sees it
+//! ([`ConnService`]).
 
 use std::future::Future;
 use std::io;
@@ -11,12 +12,37 @@ use std::sync::atomic::{Ordering, fence};
 use std::task::{Context, Poll};
 
 use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulConnection;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use super::watchdog::Activity;
 use crate::app::{AppService, ResponseFuture, request_body};
+use crate::limits::Limits;
+
+/// hyper's builder of connections, HTTP/1 and HTTP/2 set up from the app's limits.
+pub(super) fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // The header read timeout is the connection watchdog's (`Activity::watch`), not
+    // hyper's: hyper's boxes and registers a timer for every request, which cost more
+    // than routing and extraction together.
+    builder
+        .http1()
+        .max_buf_size(limits.max_header_bytes)
+        .max_headers(limits.max_headers)
+        .keep_alive(true);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX))
+        .max_concurrent_streams(256)
+        // No server PINGs: their acknowledgements would look like a live client. A dead
+        // or idle peer is closed by the idle timeout instead.
+        .keep_alive_interval(None);
+    builder
+}
 
 /// Serves one connection to its end, shutting it down gracefully once the server asks
 /// ([`Activity::close_gracefully`]): the request in flight is answered, then it is closed.

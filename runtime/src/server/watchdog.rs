@@ -1,12 +1,16 @@
-//! A connection's watchdog: what the connection does, counted without reading a clock
-//! ([`Activity`]), the timeouts that close it ([`Activity::watch`]), and the wake-up that
-//! tells it to shut down gracefully ([`Activity::close_gracefully`]).
+//! A connection's watchdog ([`watchdog`], a task beside the connection's): what the connection
+//! does, counted without reading a clock ([`Activity`]), the timeouts that close it
+//! ([`Activity::watch`]), and the wake-up that tells it to shut down gracefully
+//! ([`Activity::close_gracefully`]).
 
-use std::sync::OnceLock;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
+use std::sync::{Arc, OnceLock};
 use std::task::Waker;
 use std::time::Duration;
 
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 /// What a connection's watchdog watches: counters the connection bumps as it goes, so that
@@ -32,7 +36,7 @@ pub(super) struct Activity {
 
 /// Why a connection's watchdog closes it.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum Quiet {
+enum Quiet {
     /// No request in flight and no byte written for the idle timeout.
     Idle,
     /// The next request head did not arrive within the header read timeout (slowloris).
@@ -62,7 +66,7 @@ impl Activity {
     }
 
     /// Asks the connection to shut down gracefully.
-    pub(super) fn close_gracefully(&self) {
+    fn close_gracefully(&self) {
         self.closing.store(true, Ordering::SeqCst);
         // Paired with the fence after the waker is kept: either the connection's next poll
         // sees `closing`, or its waker is here to wake it.
@@ -81,7 +85,7 @@ impl Activity {
     /// Each look compares the counters with the previous look's: any change is activity,
     /// dated at the look that saw it, so a connection is never closed early and at most one
     /// look interval late.
-    pub(super) async fn watch(&self, idle: Duration, head: Duration) -> Quiet {
+    async fn watch(&self, idle: Duration, head: Duration) -> Quiet {
         let every = (idle.min(head) / WATCHES_PER_TIMEOUT).max(Duration::from_millis(10));
         let mut since = Instant::now();
         let mut looks = tokio::time::interval_at(since + every, every);
@@ -108,6 +112,44 @@ impl Activity {
             }
             if quiet >= head && !self.http2.load(Ordering::Relaxed) {
                 return Quiet::SlowHead;
+            }
+        }
+    }
+}
+
+/// A connection's watchdog, run as a task of its own until the connection ends: closes it
+/// when [`Activity::watch`] says so, and asks it to shut down gracefully once `closing`
+/// changes (the server is shutting down) or its sender is dropped.
+pub(super) async fn watchdog(
+    connection: JoinHandle<()>,
+    activity: Arc<Activity>,
+    remote: SocketAddr,
+    idle_timeout: Duration,
+    head_timeout: Duration,
+    mut closing: watch::Receiver<()>,
+) {
+    let close = connection.abort_handle();
+    let mut connection = std::pin::pin!(connection);
+    let mut watch = std::pin::pin!(activity.watch(idle_timeout, head_timeout));
+    let mut asked = false;
+    loop {
+        tokio::select! {
+            _ = &mut connection => break,
+            end = &mut watch => {
+                close.abort();
+                match end {
+                    Quiet::Idle => tracing::debug!(%remote, "closing an idle connection"),
+                    Quiet::SlowHead => tracing::debug!(
+                        %remote,
+                        "closing a connection: read header from client timeout"
+                    ),
+                }
+                break;
+            }
+            // A dropped sender (the server is gone) closes as well.
+            _ = closing.changed(), if !asked => {
+                asked = true;
+                activity.close_gracefully();
             }
         }
     }
