@@ -1,0 +1,117 @@
+//! Serving an app over TCP: HTTP/1.1 and HTTP/2, limits on every connection, and a graceful
+//! shutdown that lets in-flight requests finish.
+//!
+//! [`Server`] and its configuration are here; the accept loop, with its limit on open
+//! connections, is in [`accept`], serving one connection in [`connection`], and the
+//! watchdog that closes an idle or slow connection (and tells it about a shutdown) in
+//! [`watchdog`].
+
+mod accept;
+mod connection;
+mod watchdog;
+
+use std::future::{Future, IntoFuture};
+use std::io;
+use std::net::SocketAddr;
+
+use tokio::net::{TcpListener, ToSocketAddrs};
+
+use crate::app::{App, AppService};
+use crate::error::Error;
+use crate::handler::BoxFuture;
+
+impl App {
+    /// Binds `addr` and returns the server, not yet running: read its
+    /// [`local_addr`](Server::local_addr) (bind port 0 in tests), then `.await` it.
+    pub async fn bind(self, addr: impl ToSocketAddrs + std::fmt::Display) -> Result<Server, Error> {
+        let service = self.build()?;
+        let name = addr.to_string();
+        let listener =
+            TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr: name, source })?;
+        Ok(Server::new(service, listener))
+    }
+
+    /// Serves on a listener the caller bound.
+    pub fn on_listener(self, listener: TcpListener) -> Result<Server, Error> {
+        Ok(Server::new(self.build()?, listener))
+    }
+
+    /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully.
+    pub async fn serve(self, addr: impl ToSocketAddrs + std::fmt::Display) -> Result<(), Error> {
+        let server = self.bind(addr).await?;
+        tracing::info!(addr = %server.local_addr()?, "listening");
+        server.with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there is one.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// A bound server. `.await` it to serve.
+pub struct Server {
+    service: AppService,
+    listener: TcpListener,
+    shutdown: Option<BoxFuture<()>>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("addr", &self.listener.local_addr().ok())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// A server for a built app on a bound listener.
+    pub fn new(service: AppService, listener: TcpListener) -> Self {
+        Self { service, listener, shutdown: None }
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Stops accepting when `signal` resolves, then waits (up to the shutdown timeout) for
+    /// in-flight requests to finish.
+    #[must_use]
+    pub fn with_graceful_shutdown(
+        mut self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> Self {
+        self.shutdown = Some(Box::pin(signal));
+        self
+    }
+}
+
+impl IntoFuture for Server {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
