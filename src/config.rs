@@ -1,7 +1,7 @@
 //! The example app's configuration, from the environment. Anything invalid is one line
 //! naming the variable.
 
-use cookie_route::{Error, Keys, MemoryStore, SessionConfig};
+use cookie_route::{Keys, MemoryStore, SessionConfig, StartError};
 
 /// Where sessions live, from `COOKIE_ROUTE_SESSION_STORE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,27 +30,27 @@ pub struct Config {
 
 impl Config {
     /// Reads the process environment.
-    pub fn from_env() -> Result<Self, Error> {
+    pub fn from_env() -> Result<Self, StartError> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
     /// Reads variables through `get` (tests pass their own).
-    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, StartError> {
         let host = get("HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
         if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
-            return Err(Error::Config(format!(
+            return Err(StartError::Config(format!(
                 "HOST must be a host name or IP address, got `{host}`"
             )));
         }
         let port = match get("PORT") {
             None => 8000,
             Some(p) => p.trim().parse::<u16>().map_err(|_| {
-                Error::Config(format!("PORT must be a port number (0-65535), got `{p}`"))
+                StartError::Config(format!("PORT must be a port number (0-65535), got `{p}`"))
             })?,
         };
         let keys = match get(cookie_route::keys::SECRET_ENV).filter(|s| !s.is_empty()) {
             Some(secret) => Keys::from_secret(&secret).map_err(|_| {
-                Error::Config(format!(
+                StartError::Config(format!(
                     "{} must be at least {} bytes long",
                     cookie_route::keys::SECRET_ENV,
                     cookie_route::keys::MIN_SECRET_BYTES
@@ -70,7 +70,7 @@ impl Config {
                 let secrets: Vec<&str> =
                     list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
                 keys.with_fallbacks(secrets).map_err(|_| {
-                    Error::Config(format!(
+                    StartError::Config(format!(
                         "{}: every secret must be at least {} bytes long",
                         cookie_route::keys::FALLBACKS_ENV,
                         cookie_route::keys::MIN_SECRET_BYTES
@@ -83,7 +83,7 @@ impl Config {
             Some("memory") => SessionStoreKind::Memory,
             Some(url) if url.starts_with("redis://") => SessionStoreKind::Redis(url.to_owned()),
             Some(other) => {
-                return Err(Error::Config(format!(
+                return Err(StartError::Config(format!(
                     "COOKIE_ROUTE_SESSION_STORE must be `cookie`, `memory` or `redis://HOST:PORT[/DB]`, got `{other}`"
                 )));
             }
@@ -92,14 +92,14 @@ impl Config {
     }
 
     /// The session settings, connecting to Redis when asked to.
-    pub async fn session_config(&self) -> Result<SessionConfig, Error> {
+    pub async fn session_config(&self) -> Result<SessionConfig, StartError> {
         Ok(match &self.sessions {
             SessionStoreKind::Cookie => SessionConfig::signed_cookie(),
             SessionStoreKind::Memory => SessionConfig::store(MemoryStore::new()),
             SessionStoreKind::Redis(url) => {
                 let store = cookie_route::session::RedisStore::connect(url)
                     .await
-                    .map_err(|e| Error::Config(format!("COOKIE_ROUTE_SESSION_STORE: {e}")))?;
+                    .map_err(|e| StartError::Config(format!("COOKIE_ROUTE_SESSION_STORE: {e}")))?;
                 SessionConfig::store(store)
             }
         })
@@ -110,7 +110,7 @@ impl Config {
 mod tests {
     use super::*;
 
-    fn parse(vars: &[(&str, &str)]) -> Result<Config, Error> {
+    fn parse(vars: &[(&str, &str)]) -> Result<Config, StartError> {
         let vars: Vec<(String, String)> =
             vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         Config::from_vars(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))

@@ -13,7 +13,7 @@ mod flask;
 pub use config::Config;
 
 /// The app with its keys, sessions and error pages, as `config` says.
-pub async fn build(config: &Config) -> Result<cookie_route::App, cookie_route::Error> {
+pub async fn build(config: &Config) -> Result<cookie_route::App, cookie_route::StartError> {
     Ok(app()
         .keys(config.keys.clone())
         .sessions(config.session_config().await?)

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), cookie_route::Error> {
+async fn run() -> Result<(), cookie_route::StartError> {
     let config = cookie_route_example::Config::from_env()?;
     let app = cookie_route_example::build(&config).await?;
     app.serve(format!("{}:{}", config.host, config.port)).await

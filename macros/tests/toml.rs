@@ -167,7 +167,7 @@ mod handlers {
         request: &Request,
         response: &mut Response,
     ) -> Result<&'static str, Error> {
-        let keys = request.keys().ok_or_else(|| Error::Config("no keys".into()))?;
+        let keys = request.keys().ok_or_else(|| Error::other("no keys"))?;
         cookies::pref::set(response, keys, value)?;
         Ok("set")
     }
@@ -194,7 +194,7 @@ fn declared_cookies_carry_their_attributes() {
 #[test]
 fn limits_come_from_the_file() {
     let service = app().build().expect("the app builds");
-    assert_eq!(service.limits().get_max_body_bytes(), 65536);
+    assert_eq!(service.limits().max_body_bytes(), 65536);
     let routes: Vec<String> = service.routes().map(|(m, p, _)| format!("{m} {p}")).collect();
     assert!(routes.contains(&"GET /items/{item_id}/name".to_owned()), "{routes:?}");
     let (_, _, location) = service.routes().find(|(_, p, _)| *p == "/form/").expect("declared");

@@ -17,7 +17,7 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 
 use crate::body::Body;
-use crate::error::{BoxError, Error};
+use crate::error::{BoxError, Error, StartError};
 use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
@@ -39,7 +39,7 @@ use crate::shared::{BodyLimits, Shared};
 /// let app = App::new().get("/", hello);
 /// let service = app.build()?; // a tower::Service, checked: no conflicting routes
 /// # let _ = service;
-/// # Ok::<(), cookie_route::Error>(())
+/// # Ok::<(), cookie_route::StartError>(())
 /// ```
 #[derive(Default)]
 pub struct App {
@@ -213,23 +213,23 @@ impl App {
     }
 
     /// Checks the routes and limits and builds the service.
-    pub fn build(self) -> Result<AppService, Error> {
+    pub fn build(self) -> Result<AppService, StartError> {
         let mut errors = self.errors;
         if let Err(e) = self.limits.check() {
-            return Err(Error::Config(format!("invalid limits: {e}")));
+            return Err(StartError::Config(format!("invalid limits: {e}")));
         }
         let router = match Router::build(self.routes) {
             Ok(r) if errors.is_empty() => r,
-            Ok(_) => return Err(Error::Routes(errors)),
+            Ok(_) => return Err(StartError::Routes(errors)),
             Err(more) => {
                 errors.extend(more);
-                return Err(Error::Routes(errors));
+                return Err(StartError::Routes(errors));
             }
         };
         if let Some(sessions) = &self.sessions {
-            sessions.check().map_err(Error::Config)?;
+            sessions.check().map_err(StartError::Config)?;
             if self.keys.is_none() {
-                return Err(Error::Config("sessions need keys: call App::keys".to_owned()));
+                return Err(StartError::Config("sessions need keys: call App::keys".to_owned()));
             }
         }
         let body_limits = BodyLimits {

@@ -1,4 +1,5 @@
-//! The one error type, and the FastAPI-shaped bodies that client errors answer with.
+//! Errors: [`Error`], what a request can fail with (and answers with, FastAPI-shaped for
+//! client errors), and [`StartError`], what keeps an app from starting.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,7 +13,7 @@ use crate::set_cookie::CookieError;
 /// A boxed error from a body, a user's code or a store.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// Everything that can go wrong in cookie-route, from a bad request to a port in use.
+/// What a request can fail with, from a body that does not fit to a handler's own error.
 ///
 /// A handler may return `Result<T, Error>`: client errors answer as FastAPI does (422 with a
 /// `detail` list, 400, 404, 413), server errors answer `500 Internal Server Error` and are
@@ -56,10 +57,22 @@ pub enum Error {
     /// The handler's value does not fit its response model: 500, logged.
     #[error("the response does not fit its model: {0}")]
     ResponseValidation(String),
-    /// Routes that cannot be served together, found when the app is built.
+    /// Any other error of a handler or dependency: 500.
+    #[error(transparent)]
+    Other(BoxError),
+}
+
+/// What keeps an app from starting: routes that cannot be served together, an invalid
+/// configuration (a secret, a limit, a session store), an address it cannot listen on.
+/// Found before the first request is served, never while answering one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// Routes that cannot be served together, each naming where it was declared.
     #[error("invalid routes:\n{}", .0.join("\n"))]
     Routes(Vec<String>),
-    /// The app's configuration is invalid (an environment variable, a limit).
+    /// The app's configuration is invalid (an environment variable, a key, a limit, a
+    /// session store that cannot be reached).
     #[error("{0}")]
     Config(String),
     /// The server could not listen on its address.
@@ -71,12 +84,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// An I/O error of the server.
+    /// Another I/O error of the server.
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    /// Any other error of a handler or dependency: 500.
-    #[error(transparent)]
-    Other(BoxError),
 }
 
 fn summarize(details: &[ErrorDetail]) -> String {

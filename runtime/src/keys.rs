@@ -12,7 +12,7 @@ use std::fmt;
 use cookie::{Cookie, CookieJar, Key};
 use time::OffsetDateTime;
 
-use crate::error::Error;
+use crate::error::StartError;
 
 /// The environment variable the secret comes from.
 pub const SECRET_ENV: &str = "COOKIE_ROUTE_SECRET_KEY";
@@ -50,9 +50,9 @@ pub struct Opened {
     pub stale_key: bool,
 }
 
-fn key_from(secret: &str, variable: &str) -> Result<Key, Error> {
+fn key_from(secret: &str, variable: &str) -> Result<Key, StartError> {
     if secret.len() < MIN_SECRET_BYTES {
-        return Err(Error::Config(format!(
+        return Err(StartError::Config(format!(
             "{variable} must be at least {MIN_SECRET_BYTES} bytes long, it has {}",
             secret.len()
         )));
@@ -62,7 +62,7 @@ fn key_from(secret: &str, variable: &str) -> Result<Key, Error> {
 
 impl Keys {
     /// Keys derived from `secret` (at least 32 bytes).
-    pub fn from_secret(secret: &str) -> Result<Self, Error> {
+    pub fn from_secret(secret: &str) -> Result<Self, StartError> {
         Ok(Self {
             current: key_from(secret, "the secret key")?,
             fallbacks: Vec::new(),
@@ -74,7 +74,7 @@ impl Keys {
     pub fn with_fallbacks<'s>(
         mut self,
         secrets: impl IntoIterator<Item = &'s str>,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, StartError> {
         for secret in secrets {
             self.fallbacks.push(key_from(secret, "a fallback secret key")?);
         }
@@ -97,17 +97,17 @@ impl Keys {
     /// Without a secret, a release build fails with an error naming the variable, and a
     /// debug build generates ephemeral keys and warns. A secret that is too short is an
     /// error in every build.
-    pub fn from_env() -> Result<Self, Error> {
+    pub fn from_env() -> Result<Self, StartError> {
         Self::from_env_with(cfg!(debug_assertions))
     }
 
     /// As [`Keys::from_env`], with ephemeral keys (and a warning) when no secret is set,
     /// in any build: for examples and demos.
-    pub fn from_env_or_ephemeral() -> Result<Self, Error> {
+    pub fn from_env_or_ephemeral() -> Result<Self, StartError> {
         Self::from_env_with(true)
     }
 
-    fn from_env_with(allow_ephemeral: bool) -> Result<Self, Error> {
+    fn from_env_with(allow_ephemeral: bool) -> Result<Self, StartError> {
         let secret = std::env::var(SECRET_ENV).ok().filter(|s| !s.is_empty());
         let keys = match secret {
             Some(secret) => Self {
@@ -123,7 +123,7 @@ impl Keys {
                 Self::ephemeral()
             }
             None => {
-                return Err(Error::Config(format!(
+                return Err(StartError::Config(format!(
                     "{SECRET_ENV} is not set: give it a random secret of at least {MIN_SECRET_BYTES} bytes"
                 )));
             }

@@ -36,7 +36,7 @@ mod test_client;
 
 pub use app::{App, AppService, ResponseFuture};
 pub use body::Body;
-pub use error::{BoxError, Error, ErrorDetail, Loc};
+pub use error::{BoxError, Error, ErrorDetail, Loc, StartError};
 pub use extract::{Form, FromBody, FromRequest};
 pub use handler::{BoxFuture, Handler};
 pub use keys::Keys;

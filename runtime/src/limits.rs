@@ -9,9 +9,9 @@ use std::time::Duration;
 /// use cookie_route::Limits;
 ///
 /// let limits = Limits::default()
-///     .max_body_bytes(64 * 1024)
-///     .header_read_timeout(Duration::from_secs(5));
-/// assert_eq!(limits.get_max_body_bytes(), 64 * 1024);
+///     .with_max_body_bytes(64 * 1024)
+///     .with_header_read_timeout(Duration::from_secs(5));
+/// assert_eq!(limits.max_body_bytes(), 64 * 1024);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -44,17 +44,17 @@ impl Default for Limits {
 pub(crate) const MIN_HEADER_BYTES: usize = 8192;
 
 macro_rules! limit {
-    ($(#[$doc:meta])* $name:ident, $get:ident: $ty:ty) => {
+    ($(#[$doc:meta])* $name:ident, $with:ident: $ty:ty) => {
         $(#[$doc])*
-        #[must_use]
-        pub fn $name(mut self, value: $ty) -> Self {
-            self.$name = value;
-            self
+        pub fn $name(&self) -> $ty {
+            self.$name
         }
 
-        $(#[$doc])*
-        pub fn $get(&self) -> $ty {
-            self.$name
+        #[doc = concat!("Sets [`", stringify!($name), "`](Self::", stringify!($name), ").")]
+        #[must_use]
+        pub fn $with(mut self, value: $ty) -> Self {
+            self.$name = value;
+            self
         }
     };
 }
@@ -63,17 +63,17 @@ impl Limits {
     limit!(
         /// The largest request head (request line and headers) in bytes; beyond it the
         /// server answers `431`. Default 32 KiB, at least 8 KiB.
-        max_header_bytes, get_max_header_bytes: usize
+        max_header_bytes, with_max_header_bytes: usize
     );
     limit!(
         /// The most header fields in a request; beyond it the server answers `431`.
         /// Default 100.
-        max_headers, get_max_headers: usize
+        max_headers, with_max_headers: usize
     );
     limit!(
         /// The largest request body in bytes; beyond it a handler reading the body answers
         /// `413`. Default 2 MiB.
-        max_body_bytes, get_max_body_bytes: usize
+        max_body_bytes, with_max_body_bytes: usize
     );
     limit!(
         /// How long an HTTP/1 client may take to send a request head, counted from the
@@ -81,28 +81,28 @@ impl Limits {
         /// disconnected (an HTTP/2 connection between requests is held to the idle timeout
         /// instead). Checked at least four times per timeout: a slow client is disconnected
         /// within 1.25 timeouts. Default 10 s.
-        header_read_timeout, get_header_read_timeout: Duration
+        header_read_timeout, with_header_read_timeout: Duration
     );
     limit!(
         /// How long a client may take to send a body a handler reads; beyond it the handler
         /// answers `408`. Default 30 s.
-        body_read_timeout, get_body_read_timeout: Duration
+        body_read_timeout, with_body_read_timeout: Duration
     );
     limit!(
         /// How long a connection may stay open with no request in flight, none started or
         /// finished, and nothing written to the client (HTTP/1.1 keep-alive and HTTP/2
         /// alike: frames the client sends by itself do not keep it open). Checked at least
         /// four times per timeout, like the header read timeout. Default 75 s.
-        idle_timeout, get_idle_timeout: Duration
+        idle_timeout, with_idle_timeout: Duration
     );
     limit!(
         /// The most connections served at once; further clients wait in the listen
         /// backlog until one closes. Default 4096.
-        max_connections, get_max_connections: usize
+        max_connections, with_max_connections: usize
     );
     limit!(
         /// How long a graceful shutdown waits for in-flight requests. Default 30 s.
-        shutdown_timeout, get_shutdown_timeout: Duration
+        shutdown_timeout, with_shutdown_timeout: Duration
     );
 
     pub(crate) fn check(&self) -> Result<(), String> {

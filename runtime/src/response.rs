@@ -9,7 +9,7 @@ use http::header::{self, HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
-pub(crate) use crate::body::Body;
+use crate::body::Body;
 use crate::error::BoxError;
 use crate::set_cookie::{self, CookieError};
 
@@ -266,12 +266,26 @@ pub trait IntoResponse {
     /// Converts into a response.
     fn into_response(self) -> Response;
 
-    /// Turns the temporal response `temporal`, on which a handler set cookies, headers or a
-    /// status, into the handler's answer: what [`into_response`](Self::into_response) then
-    /// [`Response::merge_temporal`] give. Values that are only a body and a content type
-    /// write them onto `temporal` instead of building a second header map, and the response
-    /// stays where it is instead of being moved through each step.
-    #[doc(hidden)]
+    /// Writes this value onto the temporal response `temporal`, on which a handler or its
+    /// dependencies set cookies, headers or a status: the result is what
+    /// [`into_response`](Self::into_response) then [`Response::merge_temporal`] give, and
+    /// that is what the default does.
+    ///
+    /// The pipeline calls it for every value a handler returns. Override it when the value
+    /// is only a body and a content type, to write them onto `temporal` in place of
+    /// building a second header map and merging it (the library's own text, HTML, JSON and
+    /// byte bodies do).
+    ///
+    /// ```
+    /// use cookie_route::{Cookie, IntoResponse, Response};
+    ///
+    /// let mut temporal = Response::new();
+    /// temporal.set_cookie(Cookie::new("theme", "dark"))?;
+    /// "Hello".respond_on(&mut temporal);
+    /// assert_eq!(temporal.body().as_bytes(), Some(&b"Hello"[..]));
+    /// assert_eq!(temporal.set_cookie_headers().count(), 1);
+    /// # Ok::<(), cookie_route::CookieError>(())
+    /// ```
     fn respond_on(self, temporal: &mut Response)
     where
         Self: Sized,

@@ -24,13 +24,14 @@ pub(crate) struct BodyLimits {
 impl Shared {
     /// The keys and session settings, which every session needs.
     pub(crate) fn session_setup(&self) -> Result<(&Keys, &SessionConfig), Error> {
-        let config = self.sessions.as_ref().ok_or_else(|| {
-            Error::Config("sessions are not configured: call App::sessions".to_owned())
-        })?;
-        let keys = self
-            .keys
+        // `App::build` refuses sessions without keys; a handler that takes the session in an
+        // app without sessions is a mistake of the program: a logged 500.
+        let config = self
+            .sessions
             .as_ref()
-            .ok_or_else(|| Error::Config("sessions need keys: call App::keys".to_owned()))?;
+            .ok_or_else(|| Error::other("sessions are not configured: call App::sessions"))?;
+        let keys =
+            self.keys.as_ref().ok_or_else(|| Error::other("sessions need keys: call App::keys"))?;
         Ok((keys, config))
     }
 }

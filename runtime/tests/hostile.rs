@@ -16,7 +16,7 @@ use cookie_route::cookie::{Cookie, Expiration};
 use cookie_route::http;
 use cookie_route::http::header::SET_COOKIE;
 use cookie_route::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
-use cookie_route::{App, Error, Json, Keys, Limits, Request, Response, StatusCode};
+use cookie_route::{App, Error, Json, Keys, Limits, Request, Response, StartError, StatusCode};
 use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::{Value, json};
@@ -39,7 +39,7 @@ const HEADER_LIMIT: usize = 8 * 1024;
 struct TestServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), Error>>,
+    handle: JoinHandle<Result<(), StartError>>,
 }
 
 impl TestServer {
@@ -74,7 +74,10 @@ impl TestServer {
 /// The limits most tests use: small enough for a test to exceed, timeouts short enough for
 /// the timeout tests (and long enough for the others not to meet them).
 fn limits() -> Limits {
-    Limits::default().max_body_bytes(BODY_LIMIT).max_header_bytes(HEADER_LIMIT).max_headers(32)
+    Limits::default()
+        .with_max_body_bytes(BODY_LIMIT)
+        .with_max_header_bytes(HEADER_LIMIT)
+        .with_max_headers(32)
 }
 
 fn app() -> App {
@@ -441,7 +444,7 @@ async fn trickle(stream: &mut TcpStream, bytes: &[u8], gap: Duration) -> Option<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_sending_its_head_byte_by_byte_is_disconnected_while_others_are_served() {
     let read_timeout = Duration::from_secs(1);
-    let server = TestServer::start(limits().header_read_timeout(read_timeout)).await;
+    let server = TestServer::start(limits().with_header_read_timeout(read_timeout)).await;
     let addr = server.addr;
     // 30 s of head at one byte every 100 ms, unless the server hangs up first.
     let slow = tokio::spawn(async move {
@@ -466,7 +469,8 @@ async fn a_client_sending_its_head_byte_by_byte_is_disconnected_while_others_are
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_header_read_timeout_also_holds_for_the_next_request_on_a_kept_alive_connection() {
     let read_timeout = Duration::from_secs(1);
-    let limits = limits().header_read_timeout(read_timeout).idle_timeout(Duration::from_secs(30));
+    let limits =
+        limits().with_header_read_timeout(read_timeout).with_idle_timeout(Duration::from_secs(30));
     let server = TestServer::start(limits).await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
     stream.write_all(b"GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").await.unwrap();
@@ -486,9 +490,9 @@ async fn a_body_no_handler_reads_cannot_hold_the_connection_by_trickling() {
     // 100 ms. The server answers, and must not keep reading (and so keep the connection
     // "active" for the idle timeout) for as long as the client cares to trickle.
     let limits = limits()
-        .idle_timeout(Duration::from_secs(1))
-        .body_read_timeout(Duration::from_secs(2))
-        .max_body_bytes(1_000_000);
+        .with_idle_timeout(Duration::from_secs(1))
+        .with_body_read_timeout(Duration::from_secs(2))
+        .with_max_body_bytes(1_000_000);
     let server = TestServer::start(limits).await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
     stream
@@ -513,7 +517,7 @@ async fn a_client_that_never_reads_a_large_response_is_disconnected() {
     const SIZE: usize = 32 * 1024 * 1024;
     let server = app()
         .get("/large", |_: Request| async { vec![b'x'; SIZE] })
-        .limits(limits().idle_timeout(Duration::from_secs(1)))
+        .limits(limits().with_idle_timeout(Duration::from_secs(1)))
         .bind("127.0.0.1:0")
         .await
         .unwrap();
@@ -549,10 +553,10 @@ async fn a_client_that_never_reads_a_large_response_is_disconnected() {
 async fn idle_connections_over_max_connections_wait_are_closed_and_the_server_goes_on() {
     let idle = Duration::from_secs(1);
     let limits = limits()
-        .max_connections(8)
-        .idle_timeout(idle)
+        .with_max_connections(8)
+        .with_idle_timeout(idle)
         // Long, so that it is the idle timeout that closes silent connections.
-        .header_read_timeout(Duration::from_secs(60));
+        .with_header_read_timeout(Duration::from_secs(60));
     let server = TestServer::start(limits).await;
 
     // 20 connections that never send a byte: 8 are served, 12 wait in the backlog.
@@ -592,7 +596,7 @@ async fn idle_connections_over_max_connections_wait_are_closed_and_the_server_go
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kept_alive_connection_is_closed_after_the_idle_timeout() {
-    let server = TestServer::start(limits().idle_timeout(Duration::from_secs(1))).await;
+    let server = TestServer::start(limits().with_idle_timeout(Duration::from_secs(1))).await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
     stream.write_all(b"GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").await.unwrap();
     let mut buf = Vec::new();
@@ -607,8 +611,9 @@ async fn a_kept_alive_connection_is_closed_after_the_idle_timeout() {
 async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_timeout() {
     // The header read timeout is HTTP/1's (a head trickled byte by byte); an HTTP/2
     // connection waiting between requests is governed by the idle timeout only.
-    let limits =
-        limits().header_read_timeout(Duration::from_secs(1)).idle_timeout(Duration::from_secs(30));
+    let limits = limits()
+        .with_header_read_timeout(Duration::from_secs(1))
+        .with_idle_timeout(Duration::from_secs(30));
     let server = TestServer::start(limits).await;
     let (mut sender, connection) = http2(server.addr).await;
     for round in 0..2 {
@@ -630,7 +635,7 @@ async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their
     // `Limits::idle_timeout`: "no request in flight and nothing sent either way (HTTP/1.1
     // keep-alive and HTTP/2 alike)". The server PINGs an HTTP/2 client every idle_timeout/2
     // and every client answers by itself; those frames must not count as activity.
-    let limits = limits().max_connections(4).idle_timeout(Duration::from_secs(1));
+    let limits = limits().with_max_connections(4).with_idle_timeout(Duration::from_secs(1));
     let server = TestServer::start(limits).await;
     let mut connections = Vec::new();
     let mut senders = Vec::new();

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use cookie_route::cookie::{Cookie, SameSite};
 use cookie_route::http::{self, StatusCode, Version};
 use cookie_route::time::OffsetDateTime;
-use cookie_route::{App, Error, Request};
+use cookie_route::{App, Request, StartError};
 use http_body_util::{BodyExt, Empty, Full};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use reqwest::cookie::{CookieStore, Jar};
@@ -33,7 +33,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 struct TestServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), Error>>,
+    handle: JoinHandle<Result<(), StartError>>,
 }
 
 impl TestServer {
@@ -53,7 +53,7 @@ impl TestServer {
     }
 
     /// Signals the shutdown and waits for the server future to complete.
-    async fn stop(mut self) -> Result<(), Error> {
+    async fn stop(mut self) -> Result<(), StartError> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

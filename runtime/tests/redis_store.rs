@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use cookie_route::Error;
+use cookie_route::StartError;
 use cookie_route::session::{Record, RedisStore, SessionStore};
 use serde_json::json;
 
@@ -236,7 +236,7 @@ async fn a_corrupted_record_loads_as_none() {
 async fn an_unreachable_server_is_a_config_error_without_the_password() {
     // Nothing listens on port 1 of the loopback: the connection is refused.
     match RedisStore::connect("redis://:secret@127.0.0.1:1/").await {
-        Err(Error::Config(message)) => {
+        Err(StartError::Config(message)) => {
             assert!(
                 message.contains("cannot connect to Redis at redis://127.0.0.1:1/0"),
                 "{message}"
@@ -251,7 +251,7 @@ async fn an_unreachable_server_is_a_config_error_without_the_password() {
 async fn an_invalid_url_is_a_config_error() {
     for url in ["", "127.0.0.1:6379", "http://127.0.0.1:6379/", "redis://127.0.0.1:6379/not-a-db"] {
         match RedisStore::connect(url).await {
-            Err(Error::Config(message)) => {
+            Err(StartError::Config(message)) => {
                 assert!(message.starts_with("invalid Redis URL"), "{url}: {message}");
             }
             other => panic!("{url}: expected a config error, got {other:?}"),
@@ -287,7 +287,7 @@ async fn debug_and_errors_do_not_show_the_password() {
     // A wrong password is refused, and the error does not quote it either.
     let wrong = format!("wrong-{password}");
     match RedisStore::connect(&redis.url_with_credentials(user, &wrong)).await {
-        Err(Error::Config(message)) => {
+        Err(StartError::Config(message)) => {
             assert!(message.starts_with("cannot connect to Redis at"), "{message}");
             assert!(!message.contains("secret"), "{message}");
         }

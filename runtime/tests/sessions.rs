@@ -49,7 +49,7 @@ async fn big(session: Session) -> Result<&'static str, Error> {
 
 #[cookie_route(GET "/set-protected")]
 async fn set_protected(request: &Request, response: &mut Response) -> Result<&'static str, Error> {
-    let keys = request.keys().ok_or_else(|| Error::Config("no keys".into()))?;
+    let keys = request.keys().ok_or_else(|| Error::other("no keys"))?;
     response.set_cookie(keys.sign(Cookie::new("signed_user", "alice")))?;
     response.set_cookie(keys.encrypt(Cookie::new("private_token", "s3cret")))?;
     Ok("set")

@@ -156,7 +156,7 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         }
     }
     let limits = decls.limits.iter().map(|l| {
-        let setter = format_ident!("{}", l.setter);
+        let setter = format_ident!("with_{}", l.setter);
         match l.value {
             LimitValue::Count(n) => {
                 let n = usize::try_from(n).unwrap_or(usize::MAX);

@@ -11,11 +11,11 @@ use tokio::sync::Semaphore;
 use super::Server;
 use super::connection::{self, ConnService, TrackedIo, serve_connection};
 use super::watchdog::{Activity, watchdog};
-use crate::error::Error;
+use crate::error::StartError;
 
 impl Server {
     /// Serves until the shutdown signal, if any.
-    pub async fn run(self) -> Result<(), Error> {
+    pub async fn run(self) -> Result<(), StartError> {
         let Self { service, listener, shutdown } = self;
         let limits = service.limits().clone();
         let builder = Arc::new(connection::builder(&limits));

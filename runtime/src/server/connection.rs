@@ -173,7 +173,7 @@ pub(super) struct ConnService {
 }
 
 impl hyper::service::Service<http::Request<Incoming>> for ConnService {
-    type Response = http::Response<crate::response::Body>;
+    type Response = http::Response<crate::body::Body>;
     type Error = std::convert::Infallible;
     type Future = InFlight;
 

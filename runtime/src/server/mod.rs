@@ -17,27 +17,34 @@ use std::net::SocketAddr;
 use tokio::net::{TcpListener, ToSocketAddrs};
 
 use crate::app::{App, AppService};
-use crate::error::Error;
+use crate::error::StartError;
 use crate::handler::BoxFuture;
 
 impl App {
     /// Binds `addr` and returns the server, not yet running: read its
     /// [`local_addr`](Server::local_addr) (bind port 0 in tests), then `.await` it.
-    pub async fn bind(self, addr: impl ToSocketAddrs + std::fmt::Display) -> Result<Server, Error> {
+    pub async fn bind(
+        self,
+        addr: impl ToSocketAddrs + std::fmt::Display,
+    ) -> Result<Server, StartError> {
         let service = self.build()?;
         let name = addr.to_string();
-        let listener =
-            TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr: name, source })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr: name, source })?;
         Ok(Server::new(service, listener))
     }
 
     /// Serves on a listener the caller bound.
-    pub fn on_listener(self, listener: TcpListener) -> Result<Server, Error> {
+    pub fn on_listener(self, listener: TcpListener) -> Result<Server, StartError> {
         Ok(Server::new(self.build()?, listener))
     }
 
     /// Binds `addr` and serves until Ctrl-C or SIGTERM, then shuts down gracefully.
-    pub async fn serve(self, addr: impl ToSocketAddrs + std::fmt::Display) -> Result<(), Error> {
+    pub async fn serve(
+        self,
+        addr: impl ToSocketAddrs + std::fmt::Display,
+    ) -> Result<(), StartError> {
         let server = self.bind(addr).await?;
         tracing::info!(addr = %server.local_addr()?, "listening");
         server.with_graceful_shutdown(shutdown_signal()).await
@@ -108,8 +115,8 @@ impl Server {
 }
 
 impl IntoFuture for Server {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<(), StartError>;
+    type IntoFuture = BoxFuture<Result<(), StartError>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())

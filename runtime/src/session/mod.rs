@@ -366,7 +366,7 @@ impl Session {
                 }
                 let sealed = if *private { keys.encrypt(cookie) } else { keys.sign(cookie) };
                 response.set_cookie(sealed).map_err(|e| {
-                    Error::Config(format!("the session cannot be sent as a cookie: {}", e.rule()))
+                    Error::other(format!("the session cannot be sent as a cookie: {}", e.rule()))
                 })?;
             }
             Backend::Store(store) => {

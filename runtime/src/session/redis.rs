@@ -8,7 +8,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, ConnectionAddr, ConnectionInfo, IntoConnectionInfo, RedisError};
 
 use super::store::{Record, SessionStore, StoreFuture};
-use crate::error::Error;
+use crate::error::{Error, StartError};
 
 /// The key prefix of a store that was not given one.
 const DEFAULT_PREFIX: &str = "cookie-route:session:";
@@ -32,7 +32,7 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(1);
 /// and clones share the connection.
 ///
 /// ```no_run
-/// # async fn example() -> Result<(), cookie_route::Error> {
+/// # async fn example() -> Result<(), cookie_route::StartError> {
 /// use cookie_route::session::RedisStore;
 ///
 /// let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?.with_prefix("myapp:session:");
@@ -54,23 +54,23 @@ impl RedisStore {
     ///
     /// Must be called within a Tokio runtime: the connection lives on it. A URL that does not
     /// parse, or a server that cannot be reached or refuses the credentials, is an
-    /// [`Error::Config`] naming the problem (and the server, without the password).
-    pub async fn connect(url: &str) -> Result<Self, Error> {
+    /// [`StartError::Config`] naming the problem (and the server, without the password).
+    pub async fn connect(url: &str) -> Result<Self, StartError> {
         let info = url.into_connection_info().map_err(|e| {
-            Error::Config(format!(
+            StartError::Config(format!(
                 "invalid Redis URL (expected redis://HOST:PORT[/DB]): {}",
                 without_password(&e.to_string(), url)
             ))
         })?;
         let endpoint: Arc<str> = describe(&info).into();
         let client = Client::open(info).map_err(|e| {
-            Error::Config(format!(
+            StartError::Config(format!(
                 "invalid Redis URL for {endpoint}: {}",
                 without_password(&e.to_string(), url)
             ))
         })?;
         let unreachable = |e: RedisError| {
-            Error::Config(format!(
+            StartError::Config(format!(
                 "cannot connect to Redis at {endpoint}: {}",
                 without_password(&e.to_string(), url)
             ))
@@ -284,7 +284,7 @@ mod tests {
         for url in ["http://:secret@127.0.0.1/", "not a url secret", "redis://:secret@127.0.0.1/x"]
         {
             match runtime.block_on(RedisStore::connect(url)) {
-                Err(Error::Config(message)) => {
+                Err(StartError::Config(message)) => {
                     assert!(message.starts_with("invalid Redis URL"), "{message}");
                     assert!(!message.contains("secret"), "{message}");
                 }

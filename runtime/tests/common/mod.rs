@@ -58,7 +58,7 @@ pub(crate) fn app() -> App {
         .get("/panic", panics)
         .get("/panic-sync", panics_before_the_future)
         .get("/slow", slow)
-        .limits(Limits::default().max_body_bytes(BODY_LIMIT))
+        .limits(Limits::default().with_max_body_bytes(BODY_LIMIT))
 }
 
 async fn hello(_: Request) -> &'static str {
