@@ -77,6 +77,33 @@ pub const fn status(code: u16) -> StatusCode {
     }
 }
 
+/// Whether `fields` has `name`: a route's include and exclude lists are checked against its
+/// model's fields at compile time (`const _: () = assert!(..)`).
+pub const fn has_field(fields: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < fields.len() {
+        if same(fields[i].as_bytes(), name.as_bytes()) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// A declared `Max-Age`, in seconds.
 pub const fn max_age(seconds: i64) -> time::Duration {
     time::Duration::seconds(seconds)

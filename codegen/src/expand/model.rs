@@ -54,9 +54,12 @@ pub(crate) fn response_model(model: &Model) -> TokenStream {
             #field_schema { name: #json_name, shape: #shape_fn, default: #default }
         }
     });
+    let names = model.fields.iter().map(|f| &f.json_name);
     quote! {
         const _: () = {
             impl #response_model for #ident {
+                const FIELD_NAMES: &'static [&'static str] = &[#(#names),*];
+
                 fn schema() -> &'static #schema {
                     static __COOKIE_ROUTE_SCHEMA: #schema = #schema {
                         name: #name,

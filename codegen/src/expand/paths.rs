@@ -44,6 +44,7 @@ paths! {
     body => ::cookie_route::__private::body;
     finish => ::cookie_route::__private::finish;
     status => ::cookie_route::__private::status;
+    has_field => ::cookie_route::__private::has_field;
     route => ::cookie_route::__private::route;
     after => ::cookie_route::__private::after;
     declared_handler => ::cookie_route::__private::DeclaredHandler;

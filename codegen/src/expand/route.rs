@@ -116,7 +116,9 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
             let options_ty = paths::filter_options();
             let options = filter_options(route);
             let check = quote_spanned!(model.span()=> #finish_model::<#model, _>);
+            let fields = known_fields(route, model);
             quote_spanned!(return_span=> {
+                #fields
                 static __OPTIONS: #options_ty = #options;
                 #check(&mut __response, __value, #status, &__OPTIONS)
             })
@@ -174,6 +176,31 @@ fn call(route: &Route, args: &[TokenStream], arg_types: &[TokenStream]) -> Token
 /// `text` with every character that cannot be in an identifier made `_`.
 fn identifier_text(text: &str) -> String {
     text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// Compile-time checks that every field `response_model_include` and
+/// `response_model_exclude` name is a field of the model: a constant that fails to evaluate
+/// at the name (in a file, the message gives `routes.toml:LINE:COL`).
+fn known_fields(route: &Route, model: &syn::Type) -> TokenStream {
+    let has_field = paths::has_field();
+    let response_model = paths::response_model();
+    let model_name = quote!(#model).to_string().replace(' ', "");
+    let include = route.filter.include.iter().flatten().map(|f| ("response_model_include", f));
+    let exclude = route.filter.exclude.iter().map(|f| ("response_model_exclude", f));
+    let checks = include.chain(exclude).map(|(key, field)| {
+        let name = &field.value;
+        let message = format!("`{key}` names `{name}`, which `{model_name}` does not have");
+        let message = match field.origin.location() {
+            Some(location) => format!("{message} ({location})"),
+            None => message,
+        };
+        quote_spanned! {field.origin.span()=>
+            const _: () = if !#has_field(<#model as #response_model>::FIELD_NAMES, #name) {
+                ::core::panic!(#message)
+            };
+        }
+    });
+    quote!(#(#checks)*)
 }
 
 fn filter_options(route: &Route) -> TokenStream {

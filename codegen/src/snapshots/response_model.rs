@@ -1,5 +1,6 @@
 const _: () = {
     impl ::cookie_route::__private::ResponseModel for UserOut {
+        const FIELD_NAMES: &'static [&'static str] = &["userName", "fullName", "tags"];
         fn schema() -> &'static ::cookie_route::__private::ModelSchema {
             static __COOKIE_ROUTE_SCHEMA: ::cookie_route::__private::ModelSchema = ::cookie_route::__private::ModelSchema {
                 name: "UserOut",

@@ -82,6 +82,11 @@ impl ModelSchema {
     note = "add `#[derive(ResponseModel)]` to `{Self}`"
 )]
 pub trait ResponseModel {
+    /// The JSON names of the model's fields, known at compile time: a route's
+    /// `response_model_include` and `response_model_exclude` are checked against them
+    /// while `cargo build` runs.
+    const FIELD_NAMES: &'static [&'static str];
+
     /// The model's fields.
     fn schema() -> &'static ModelSchema;
 }
