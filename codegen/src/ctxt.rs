@@ -29,7 +29,7 @@ impl Ctxt {
 
     /// Records an error at a declaration's origin: in Rust at its span, in a file with
     /// `file:line:col` and the line, on the literal that named the file.
-    pub(crate) fn error_at(&self, origin: &crate::model::Origin, message: impl std::fmt::Display) {
+    pub(crate) fn error_at(&self, origin: &crate::decl::Origin, message: impl std::fmt::Display) {
         self.push(syn::Error::new(origin.span(), origin.message(&message.to_string())));
     }
 

@@ -7,9 +7,9 @@
 //! reported, each at its place. Not a public API: use `cookie-route`.
 
 mod ctxt;
+mod decl;
 mod diag;
 mod expand;
-mod model;
 mod parse;
 mod validate;
 
@@ -87,7 +87,7 @@ fn routes_from_file(
         .map_err(|m| syn::Error::new(lit.span(), m))?;
     let text = std::fs::read_to_string(&path)
         .map_err(|e| syn::Error::new(lit.span(), format!("cannot read `{relative}`: {e}")))?;
-    let file = Rc::new(model::SourceFile { name: relative, text, span: lit.span() });
+    let file = Rc::new(decl::SourceFile { name: relative, text, span: lit.span() });
     let cx = ctxt::Ctxt::new();
     let decls = parse::toml::parse(&cx, &file);
     validate::routes(&cx, &decls.routes);
@@ -98,7 +98,7 @@ fn routes_from_file(
 /// Parses and validates the text of a routes file named `name`, as `routes!` does, without
 /// expanding it: every error, as `name:LINE:COL: message` with the line.
 pub fn check_routes_toml(name: &str, text: &str) -> Result<(), Vec<String>> {
-    let file = Rc::new(model::SourceFile {
+    let file = Rc::new(decl::SourceFile {
         name: name.to_owned(),
         text: text.to_owned(),
         span: Span::call_site(),
@@ -116,9 +116,9 @@ pub fn derive_response_model(input: TokenStream) -> TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let cx = ctxt::Ctxt::new();
-    let model = parse::derive::model(&cx, &input);
+    let model = parse::response_model::model(&cx, &input);
     let expanded = match (cx.check(), model) {
-        (Ok(()), Some(model)) => expand::model::response_model(&model),
+        (Ok(()), Some(model)) => expand::response_model::response_model(&model),
         (Err(e), _) => ctxt::to_compile_errors(&e),
         (Ok(()), None) => quote!(),
     };

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use quote::quote;
 
 use crate::ctxt::Ctxt;
-use crate::model::SourceFile;
+use crate::decl::SourceFile;
 
 fn check(name: &str, tokens: proc_macro2::TokenStream) {
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses as a file");
@@ -86,7 +86,10 @@ fn response_model() {
             secret: String,
         }
     };
-    let model = crate::parse::derive::model(&cx, &input);
+    let model = crate::parse::response_model::model(&cx, &input);
     cx.check().expect("a valid model");
-    check("response_model", crate::expand::model::response_model(&model.expect("a model")));
+    check(
+        "response_model",
+        crate::expand::response_model::response_model(&model.expect("a model")),
+    );
 }

@@ -1,7 +1,10 @@
-//! Checks across declarations; checks of one value happen while parsing.
+//! Every rule of a route, once for both sources: a declaration read from an attribute and
+//! one read from `routes.toml` are checked by the same code. The parsers only read their
+//! own syntax (and report what does not parse at all).
 
 use crate::ctxt::Ctxt;
-use crate::model::Route;
+use crate::decl::{DeclaredIn, METHODS, ParamKind, Route, Source};
+use crate::diag;
 
 /// Checks the routes of one file against each other: no two may match the same requests,
 /// and names are unique.
@@ -39,7 +42,35 @@ pub(crate) const MAX_FILE_HANDLER_ARGS: usize = 16;
 
 /// Checks one route on its own.
 pub(crate) fn route(cx: &Ctxt, route: &Route) {
-    if route.origin.location().is_some() && route.params.len() > MAX_FILE_HANDLER_ARGS {
+    methods(cx, route);
+    if let Some(status) = &route.status
+        && !(100..=599).contains(&status.value)
+    {
+        cx.error_at(&status.origin, "`status` must be between 100 and 599");
+    }
+    for param in &route.params {
+        if let ParamKind::Value { source: Source::Cookie, name, .. } = &param.kind
+            && let Err(rule) = cookie_route_core::cookie::check_name(&name.value)
+        {
+            cx.error_at(&name.origin, format!("invalid cookie name `{}`: {rule}", name.value));
+        }
+    }
+    let filtering = route.filter.include.is_some()
+        || !route.filter.exclude.is_empty()
+        || route.filter.exclude_unset
+        || route.filter.exclude_none
+        || route.filter.exclude_defaults;
+    if filtering && route.response_model.is_none() {
+        cx.error_at(&route.origin, "`response_model_*` options need a `response_model`");
+    }
+    if let Some(tag) = route.tags.first() {
+        cx.error_at(
+            &tag.origin,
+            "`tags` has no effect yet: cookie-route does not document routes (OpenAPI) so far; \
+             remove it",
+        );
+    }
+    if route.declared_in == DeclaredIn::File && route.params.len() > MAX_FILE_HANDLER_ARGS {
         cx.error_at(
             &route.origin,
             format!(
@@ -64,6 +95,24 @@ pub(crate) fn route(cx: &Ctxt, route: &Route) {
             .is_some_and(|inc| inc.iter().any(|f| f.value == field.value));
         if included {
             cx.error_at(&field.origin, format!("`{}` is both included and excluded", field.value));
+        }
+    }
+}
+
+/// Each method is one of [`METHODS`], written in capitals, listed once.
+fn methods(cx: &Ctxt, route: &Route) {
+    for (i, method) in route.methods.iter().enumerate() {
+        let name = method.value.as_str();
+        if !METHODS.contains(&name) {
+            let upper = name.to_ascii_uppercase();
+            let message = if METHODS.contains(&upper.as_str()) {
+                format!("methods are written in capitals: `{upper}`")
+            } else {
+                diag::unknown("method", name, &METHODS)
+            };
+            cx.error_at(&method.origin, message);
+        } else if route.methods[..i].iter().any(|m| m.value == method.value) {
+            cx.error_at(&method.origin, format!("method `{name}` is listed twice"));
         }
     }
 }

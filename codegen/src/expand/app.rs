@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::paths;
-use crate::model::{CookieDecl, Declarations, LimitValue, Protection};
+use crate::decl::{CookieDecl, Declarations, LimitValue, Protection};
 
 /// The whole expansion for a declarations file at `path` (absolute, for `include_bytes!`).
 pub(crate) fn routes(decls: &Declarations, path: &str) -> TokenStream {
@@ -35,12 +35,18 @@ fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
 }
 
 fn cookie_module(c: &CookieDecl) -> TokenStream {
-    let private = paths::private();
+    let (cookie, response, request, keys) =
+        (paths::cookie(), paths::response(), paths::request(), paths::keys());
+    let (result, option, error, cookie_error) =
+        (paths::result(), paths::option(), paths::error(), paths::cookie_error());
+    let (declared_cookie, declared_removal) = (paths::declared_cookie(), paths::declared_removal());
+    let attributes = paths::cookie_attributes();
     let module = format_ident!("{}", c.id.value);
     let name = &c.name.value;
     let ty = &c.ty;
-    let max_age = opt(c.max_age.map(|s| quote!(const { #private::max_age(#s) })));
-    let expires = opt(c.expires.map(|s| quote!(const { #private::expires(#s) })));
+    let (max_age_fn, expires_fn) = (paths::max_age(), paths::expires());
+    let max_age = opt(c.max_age.map(|s| quote!(const { #max_age_fn(#s) })));
+    let expires = opt(c.expires.map(|s| quote!(const { #expires_fn(#s) })));
     let path = opt(c.path.as_deref());
     let domain = opt(c.domain.as_deref());
     let secure = opt(c.secure);
@@ -48,7 +54,8 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
     // The parser has checked it is one of the three.
     let same_site = opt(c.same_site.as_deref().map(|s| {
         let variant = format_ident!("{s}");
-        quote!(#private::SameSite::#variant)
+        let same_site = paths::same_site();
+        quote!(#same_site::#variant)
     }));
     let partitioned = opt(c.partitioned);
     let doc =
@@ -57,25 +64,25 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
         Protection::Plain => quote! {
             /// The cookie holding `value` (anything that displays as the declared type's
             /// text), with its declared attributes.
-            pub fn cookie(value: impl ::core::fmt::Display) -> #private::Cookie<'static> {
-                #private::declared_cookie(NAME, &value, &ATTRIBUTES)
+            pub fn cookie(value: impl ::core::fmt::Display) -> #cookie<'static> {
+                #declared_cookie(NAME, &value, &ATTRIBUTES)
             }
 
             /// Sets the cookie holding `value` on `response`.
-            pub fn set(response: &mut #private::Response, value: impl ::core::fmt::Display) -> #private::Result<(), #private::CookieError> {
+            pub fn set(response: &mut #response, value: impl ::core::fmt::Display) -> #result<(), #cookie_error> {
                 response.set_cookie(cookie(value))
             }
 
             /// Reads the cookie: `None` when absent, a 422 when it does not convert.
-            pub fn get(request: &#private::Request) -> #private::Result<#private::Option<#ty>, #private::Error> {
+            pub fn get(request: &#request) -> #result<#option<#ty>, #error> {
                 request.cookie_as::<#ty>(NAME)
             }
         },
         Protection::Signed | Protection::Private => {
             let (seal, read, what) = if c.protection == Protection::Signed {
-                (quote!(sign), quote!(signed_cookie), "signed")
+                (quote!(sign), paths::signed_cookie_value(), "signed")
             } else {
-                (quote!(encrypt), quote!(private_cookie), "encrypted")
+                (quote!(encrypt), paths::private_cookie_value(), "encrypted")
             };
             let cookie_doc = format!(
                 "The cookie holding `value` {what} with `keys`, with its declared attributes."
@@ -86,22 +93,22 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
             );
             quote! {
                 #[doc = #cookie_doc]
-                pub fn cookie(keys: &#private::Keys, value: impl ::core::fmt::Display) -> #private::Cookie<'static> {
-                    keys.#seal(#private::declared_cookie(NAME, &value, &ATTRIBUTES))
+                pub fn cookie(keys: &#keys, value: impl ::core::fmt::Display) -> #cookie<'static> {
+                    keys.#seal(#declared_cookie(NAME, &value, &ATTRIBUTES))
                 }
 
                 /// Sets the cookie holding `value` on `response`.
                 pub fn set(
-                    response: &mut #private::Response,
-                    keys: &#private::Keys,
+                    response: &mut #response,
+                    keys: &#keys,
                     value: impl ::core::fmt::Display,
-                ) -> #private::Result<(), #private::CookieError> {
+                ) -> #result<(), #cookie_error> {
                     response.set_cookie(cookie(keys, value))
                 }
 
                 #[doc = #get_doc]
-                pub fn get(request: &#private::Request) -> #private::Result<#private::Option<#ty>, #private::Error> {
-                    #private::#read::<#ty>(request, NAME).map_err(|detail| #private::Error::Validation(::std::vec![*detail]))
+                pub fn get(request: &#request) -> #result<#option<#ty>, #error> {
+                    #read::<#ty>(request, NAME).map_err(|detail| #error::Validation(::std::vec![*detail]))
                 }
             }
         }
@@ -115,7 +122,7 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
             /// The cookie's name on the wire.
             pub const NAME: &str = #name;
 
-            const ATTRIBUTES: #private::CookieAttributes = #private::CookieAttributes {
+            const ATTRIBUTES: #attributes = #attributes {
                 max_age: #max_age,
                 expires: #expires,
                 path: #path,
@@ -129,15 +136,16 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
             #accessors
 
             /// Removes the cookie from the client, with its declared `Path` and `Domain`.
-            pub fn delete(response: &mut #private::Response) -> #private::Result<(), #private::CookieError> {
-                response.remove_cookie(#private::declared_removal(NAME, &ATTRIBUTES))
+            pub fn delete(response: &mut #response) -> #result<(), #cookie_error> {
+                response.remove_cookie(#declared_removal(NAME, &ATTRIBUTES))
             }
         }
     }
 }
 
 fn app_fn(decls: &Declarations) -> TokenStream {
-    let private = paths::private();
+    let (app, method_ty, limits_ty, duration) =
+        (paths::app(), paths::method(), paths::limits(), paths::duration());
     let route_fn = paths::route();
     let mut handlers = Vec::new();
     let mut routes = Vec::new();
@@ -151,7 +159,7 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         for method in &route.methods {
             let method = format_ident!("{}", method.value);
             routes.push(quote! {
-                let app = #route_fn(app, #private::Method::#method, #path, #name, #location, #automatic_options);
+                let app = #route_fn(app, #method_ty::#method, #path, #name, #location, #automatic_options);
             });
         }
     }
@@ -162,17 +170,17 @@ fn app_fn(decls: &Declarations) -> TokenStream {
                 let n = usize::try_from(n).unwrap_or(usize::MAX);
                 quote!(.#setter(#n))
             }
-            LimitValue::Seconds(s) => quote!(.#setter(#private::Duration::from_secs(#s))),
+            LimitValue::Seconds(s) => quote!(.#setter(#duration::from_secs(#s))),
         }
     });
     quote! {
         /// The app declared in the routes file, together with every `#[cookie_route]` of
         /// the program.
-        pub fn app() -> #private::App {
+        pub fn app() -> #app {
             #(#handlers)*
-            let app = #private::App::declared();
+            let app = #app::declared();
             #(#routes)*
-            app.limits(#private::Limits::default() #(#limits)*)
+            app.limits(#limits_ty::default() #(#limits)*)
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Every path the generated code names: the whole contract between the macros and the
-//! runtime, in one place. Generated code calls nothing else of `cookie_route`.
+//! runtime, in one place (`runtime/src/private.rs` is its other side). Generated code calls
+//! nothing else of `cookie_route` but public methods of the values these give, and no other
+//! file of the macros writes a `::cookie_route` path.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -13,7 +15,6 @@ macro_rules! paths {
 }
 
 paths! {
-    private => ::cookie_route::__private;
     request => ::cookie_route::__private::Request;
     response => ::cookie_route::__private::Response;
     box_future => ::cookie_route::__private::BoxFuture;
@@ -49,4 +50,24 @@ paths! {
     after => ::cookie_route::__private::after;
     declared_handler => ::cookie_route::__private::DeclaredHandler;
     finish_model => ::cookie_route::__private::finish_model;
+    app => ::cookie_route::__private::App;
+    method => ::cookie_route::__private::Method;
+    limits => ::cookie_route::__private::Limits;
+    duration => ::cookie_route::__private::Duration;
+    cookie => ::cookie_route::__private::Cookie;
+    cookie_attributes => ::cookie_route::__private::CookieAttributes;
+    cookie_error => ::cookie_route::__private::CookieError;
+    same_site => ::cookie_route::__private::SameSite;
+    keys => ::cookie_route::__private::Keys;
+    error => ::cookie_route::__private::Error;
+    option => ::cookie_route::__private::Option;
+    result => ::cookie_route::__private::Result;
+    declared_cookie => ::cookie_route::__private::declared_cookie;
+    declared_removal => ::cookie_route::__private::declared_removal;
+    max_age => ::cookie_route::__private::max_age;
+    expires => ::cookie_route::__private::expires;
+    file => ::cookie_route::__private::file;
+    line => ::cookie_route::__private::line;
+    column => ::cookie_route::__private::column;
+    concat => ::cookie_route::__private::concat;
 }

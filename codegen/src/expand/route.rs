@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::paths;
-use crate::model::{ParamKind, Protection, Route, Source};
+use crate::decl::{DeclaredIn, ParamKind, Protection, Route, Source};
 
 /// The generated handler function, named `name`, for `route`.
 pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) -> TokenStream {
@@ -24,8 +24,8 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let mut checked = Vec::new();
     let mut args = Vec::new();
     let mut arg_types = Vec::new();
-    for param in &route.params {
-        let b = &param.binding;
+    for (i, param) in route.params.iter().enumerate() {
+        let b = &format_ident!("__cookie_route_arg{i}");
         let ty = &param.ty;
         let span = ty.span();
         match &param.kind {
@@ -97,7 +97,8 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let call = call(route, &args, &arg_types);
     let status = match &route.status {
         Some(s) => {
-            let code = s.value;
+            // Validated: from 100 to 599.
+            let code = u16::try_from(s.value).expect("a validated status");
             let status = paths::status();
             quote!(#some(const { #status(#code) }))
         }
@@ -161,8 +162,9 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
 /// signature does not fit is reported on the handler with a note naming the declaration.
 fn call(route: &Route, args: &[TokenStream], arg_types: &[TokenStream]) -> TokenStream {
     let handler = &route.handler;
-    let Some(location) = route.origin.location() else {
-        return quote!(#handler(#(#args),*));
+    let location = match route.declared_in {
+        DeclaredIn::Attribute => return quote!(#handler(#(#args),*)),
+        DeclaredIn::File => route.origin.location().unwrap_or_default(),
     };
     let marker = format_ident!("route_at_{}", identifier_text(&location));
     let declared = paths::declared_handler();
@@ -232,12 +234,13 @@ fn filter_options(route: &Route) -> TokenStream {
 pub(crate) fn register(route: &Route, handler: &syn::Ident) -> TokenStream {
     let declared = paths::declared_route();
     let inventory = paths::inventory();
-    let private = paths::private();
+    let (concat, file, line, column) =
+        (paths::concat(), paths::file(), paths::line(), paths::column());
     let methods = route.methods.iter().map(|m| &m.value);
     let path = route.path.value.as_str();
     let span = route.origin.span();
     let location = quote_spanned! {span=>
-        #private::concat!(#private::file!(), ":", #private::line!(), ":", #private::column!())
+        #concat!(#file!(), ":", #line!(), ":", #column!())
     };
     quote! {
         #inventory::submit! {

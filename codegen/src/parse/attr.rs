@@ -6,8 +6,10 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, FnArg, Ident, ItemFn, LitStr, Pat, Token, Type};
 
 use crate::ctxt::Ctxt;
+use crate::decl::{
+    DeclaredIn, Filter, Origin, Param, ParamKind, Protection, Route, Source, Spanned,
+};
 use crate::diag;
-use crate::model::{Filter, METHODS, Origin, Param, ParamKind, Protection, Route, Source, Spanned};
 
 /// The options `#[cookie_route]` takes after the path.
 const OPTIONS: [&str; 9] = [
@@ -91,9 +93,11 @@ pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: ItemFn) -> (Option<R
     if !item.sig.generics.params.is_empty() {
         cx.error(item.sig.generics.span(), "a `#[cookie_route]` handler cannot be generic");
     }
-    let methods = methods(cx, &args.methods);
+    let methods =
+        args.methods.iter().map(|m| Spanned::new(m.to_string(), Origin::Span(m.span()))).collect();
     let path = path_pattern(cx, &args.path);
     let mut route = Route {
+        declared_in: DeclaredIn::Attribute,
         methods,
         path: Spanned::new(path.clone().unwrap_or_else(root), Origin::Span(args.path.span())),
         handler: item.sig.ident.clone().into(),
@@ -112,29 +116,6 @@ pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: ItemFn) -> (Option<R
 
 fn root() -> cookie_route_core::path::PathPattern {
     cookie_route_core::path::PathPattern::parse("/").expect("`/` is a valid pattern")
-}
-
-fn methods(cx: &Ctxt, idents: &[Ident]) -> Vec<Spanned<String>> {
-    let mut out: Vec<Spanned<String>> = Vec::new();
-    for ident in idents {
-        let name = ident.to_string();
-        if !METHODS.contains(&name.as_str()) {
-            let upper = name.to_ascii_uppercase();
-            let message = if METHODS.contains(&upper.as_str()) {
-                format!("methods are written in capitals: `{upper}`")
-            } else {
-                diag::unknown("method", &name, &METHODS)
-            };
-            cx.error(ident.span(), message);
-            continue;
-        }
-        if out.iter().any(|m| m.value == name) {
-            cx.error(ident.span(), format!("method `{name}` is listed twice"));
-            continue;
-        }
-        out.push(Spanned::new(name, Origin::Span(ident.span())));
-    }
-    out
 }
 
 fn path_pattern(cx: &Ctxt, lit: &LitStr) -> Option<cookie_route_core::path::PathPattern> {
@@ -179,10 +160,7 @@ fn options(cx: &Ctxt, options: Vec<(Ident, Option<OptionValue>)>, route: &mut Ro
         match name.as_str() {
             "response_model" => cx.error(key.span(), "expected `response_model = Type`"),
             "status" => match expr.as_ref().and_then(int_lit) {
-                Some((code, span)) if (100..=599).contains(&code) => {
-                    route.status = Some(Spanned::new(code, Origin::Span(span)));
-                }
-                Some((_, span)) => cx.error(span, "a status must be between 100 and 599"),
+                Some((code, span)) => route.status = Some(Spanned::new(code, Origin::Span(span))),
                 None => {
                     cx.error(key.span(), "expected `status = <number>`, such as `status = 201`")
                 }
@@ -204,27 +182,17 @@ fn options(cx: &Ctxt, options: Vec<(Ident, Option<OptionValue>)>, route: &mut Ro
                 Some(lit) => route.name = lit.value(),
                 None => cx.error(key.span(), "expected `name = \"...\"`"),
             },
-            "tags" => {
-                route.tags =
-                    string_list(cx, &key, expr.as_ref()).into_iter().map(|s| s.value).collect()
-            }
+            "tags" => route.tags = string_list(cx, &key, expr.as_ref()),
             _ => unreachable!("every option in OPTIONS is handled"),
         }
     }
-    let filtering = route.filter.include.is_some()
-        || !route.filter.exclude.is_empty()
-        || route.filter.exclude_unset
-        || route.filter.exclude_none
-        || route.filter.exclude_defaults;
-    if filtering && route.response_model.is_none() {
-        cx.error_at(&route.origin, "`response_model_*` options need a `response_model = Type`");
-    }
 }
 
-fn int_lit(expr: &syn::Expr) -> Option<(u16, Span)> {
+fn int_lit(expr: &syn::Expr) -> Option<(i64, Span)> {
     match expr {
         syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => {
-            Some((i.base10_parse::<u16>().unwrap_or(0), i.span()))
+            // Too large for an `i64`: out of range all the same.
+            Some((i.base10_parse::<i64>().unwrap_or(i64::MAX), i.span()))
         }
         _ => None,
     }
@@ -347,7 +315,7 @@ fn parameters(
     let mut used_path: Vec<String> = Vec::new();
     let mut params = Vec::new();
     let mut body_seen = false;
-    for (i, (arg, attrs)) in item.sig.inputs.iter().zip(attrs).enumerate() {
+    for (arg, attrs) in item.sig.inputs.iter().zip(attrs) {
         let FnArg::Typed(arg) = arg else {
             cx.error(arg.span(), "a handler cannot take `self`");
             continue;
@@ -357,7 +325,6 @@ fn parameters(
             _ => None,
         };
         let plain = ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned());
-        let binding = Ident::new(&format!("__cookie_route_arg{i}"), Span::call_site());
         let ty = (*arg.ty).clone();
         if attrs.len() > 1 {
             cx.error(attrs[1].span(), "a parameter takes one of `#[cookie]`, `#[query]`, `#[header]`, `#[body]`, `#[path]`");
@@ -411,14 +378,6 @@ fn parameters(
                             _ => Source::Header,
                         };
                         let name = name.expect("named above");
-                        if source == Source::Cookie
-                            && let Err(rule) = cookie_route_core::cookie::check_name(&name.value)
-                        {
-                            cx.error(
-                                name.origin.span(),
-                                format!("invalid cookie name `{}`: {rule}", name.value),
-                            );
-                        }
                         ParamKind::Value {
                             source,
                             name,
@@ -439,7 +398,7 @@ fn parameters(
                 _ => ParamKind::Dependency,
             },
         };
-        params.push(Param { binding, ty, kind });
+        params.push(Param { ty, kind });
     }
     for name in pattern_params {
         if !used_path.iter().any(|u| u == name) {

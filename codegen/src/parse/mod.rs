@@ -1,5 +1,5 @@
-//! Reading declarations into the [`crate::model`].
+//! Reading declarations into the [`crate::decl`].
 
 pub(crate) mod attr;
-pub(crate) mod derive;
+pub(crate) mod response_model;
 pub(crate) mod toml;

@@ -13,11 +13,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::ctxt::Ctxt;
-use crate::diag;
-use crate::model::{
-    CookieDecl, Declarations, Filter, Limit, LimitValue, METHODS, Origin, Param, ParamKind,
+use crate::decl::{
+    CookieDecl, Declarations, DeclaredIn, Filter, Limit, LimitValue, Origin, Param, ParamKind,
     Protection, Route, Source, SourceFile, Spanned as At,
 };
+use crate::diag;
 
 const TOP_KEYS: [&str; 3] = ["app", "cookies", "route"];
 const APP_KEYS: [&str; 3] = ["automatic_options", "cookie_defaults", "limits"];
@@ -512,22 +512,7 @@ fn route(
     if single.is_some() && many.is_some() {
         w.error(range.clone(), "give `method` or `methods`, not both");
     }
-    for m in single.into_iter().chain(many.into_iter().flatten()) {
-        if METHODS.contains(&m.value.as_str()) {
-            if methods.iter().any(|n: &At<String>| n.value == m.value) {
-                w.cx.error_at(&m.origin, format!("method `{}` is listed twice", m.value));
-            } else {
-                methods.push(m);
-            }
-        } else if METHODS.contains(&m.value.to_ascii_uppercase().as_str()) {
-            w.cx.error_at(
-                &m.origin,
-                format!("methods are written in capitals: `{}`", m.value.to_ascii_uppercase()),
-            );
-        } else {
-            w.cx.error_at(&m.origin, diag::unknown("method", &m.value, &METHODS));
-        }
-    }
+    methods.extend(single.into_iter().chain(many.into_iter().flatten()));
     if methods.is_empty() && table.get("method").is_none() && table.get("methods").is_none() {
         w.error(range.clone(), "a route needs `method = \"GET\"` (or `methods = [...]`)");
     }
@@ -566,11 +551,6 @@ fn route(
         }
     };
     let mut params = Vec::new();
-    let mut next = 0usize;
-    let mut binding = || {
-        next += 1;
-        syn::Ident::new(&format!("__cookie_route_arg{next}"), proc_macro2::Span::call_site())
-    };
     // Path parameters, in pattern order; their types from `params` (default `String`).
     let typed = w.typed_names(table, "params");
     for (name, _) in &typed {
@@ -586,15 +566,11 @@ fn route(
             .iter()
             .find(|(n, _)| n.value == name)
             .map_or_else(|| syn::parse_quote!(::std::string::String), |(_, t)| t.clone());
-        params.push(Param {
-            binding: binding(),
-            ty,
-            kind: ParamKind::Path { name: name.to_owned() },
-        });
+        params.push(Param { ty, kind: ParamKind::Path { name: name.to_owned() } });
     }
     for (source, key) in [(Source::Query, "query"), (Source::Header, "headers")] {
         for (name, ty) in w.typed_names(table, key) {
-            params.push(value_param(binding(), ty, source, name));
+            params.push(value_param(ty, source, name));
         }
     }
     // Cookies: an array of declared ids, or a table of declared ids and inline names.
@@ -606,7 +582,6 @@ fn route(
                         let inner = &decl.ty;
                         let ty: syn::Type = syn::parse_quote!(::core::option::Option<#inner>);
                         params.push(protected_param(
-                            binding(),
                             ty,
                             Source::Cookie,
                             At::new(decl.name.value.clone(), id.origin.clone()),
@@ -621,20 +596,9 @@ fn route(
                         .iter()
                         .find(|c| c.id.value == name.value)
                         .map(|c| (c.name.value.clone(), c.protection));
-                    let (wire, protection) = match declared {
-                        Some(found) => found,
-                        None => {
-                            if let Err(rule) = grammar::check_name(&name.value) {
-                                w.cx.error_at(
-                                    &name.origin,
-                                    format!("invalid cookie name `{}`: {rule}", name.value),
-                                );
-                            }
-                            (name.value.clone(), Protection::Plain)
-                        }
-                    };
+                    let (wire, protection) =
+                        declared.unwrap_or_else(|| (name.value.clone(), Protection::Plain));
                     params.push(protected_param(
-                        binding(),
                         ty,
                         Source::Cookie,
                         At::new(wire, name.origin.clone()),
@@ -647,7 +611,7 @@ fn route(
     if let Some(body) = w.string(table, "body")
         && let Some(ty) = w.rust_type(&body.value, table.get("body").map_or(0..0, Spanned::span))
     {
-        params.push(Param { binding: binding(), ty, kind: ParamKind::Body });
+        params.push(Param { ty, kind: ParamKind::Body });
     }
     for dep in w.strings(table, "depends").unwrap_or_default() {
         let range = match &dep.origin {
@@ -655,22 +619,15 @@ fn route(
             Origin::Span(_) => 0..0,
         };
         if let Some(ty) = w.rust_type(&dep.value, range) {
-            params.push(Param { binding: binding(), ty, kind: ParamKind::Dependency });
+            params.push(Param { ty, kind: ParamKind::Dependency });
         }
     }
     if w.boolean(table, "request") == Some(true) {
-        params.push(Param {
-            binding: binding(),
-            ty: syn::parse_quote!(&::cookie_route::Request),
-            kind: ParamKind::Request,
-        });
+        // Expansion writes the runtime's type; the parser names none.
+        params.push(Param { ty: syn::parse_quote!(_), kind: ParamKind::Request });
     }
     if w.boolean(table, "response") == Some(true) {
-        params.push(Param {
-            binding: binding(),
-            ty: syn::parse_quote!(&mut ::cookie_route::Response),
-            kind: ParamKind::Temporal,
-        });
+        params.push(Param { ty: syn::parse_quote!(_), kind: ParamKind::Temporal });
     }
     // `sets` documents and checks which declared cookies the handler sets.
     for id in w.strings(table, "sets").unwrap_or_default() {
@@ -680,13 +637,7 @@ fn route(
         let range = table.get("response_model").map_or(0..0, Spanned::span);
         w.rust_type(&m.value, range)
     });
-    let status = w.integer(table, "status").and_then(|(n, r)| match u16::try_from(n) {
-        Ok(code) if (100..=599).contains(&code) => Some(At::new(code, w.origin(r))),
-        _ => {
-            w.error(r, "`status` must be between 100 and 599");
-            None
-        }
-    });
+    let status = w.integer(table, "status").map(|(n, r)| At::new(n, w.origin(r)));
     let filter = Filter {
         include: w.strings(table, "response_model_include"),
         exclude: w.strings(table, "response_model_exclude").unwrap_or_default(),
@@ -694,19 +645,12 @@ fn route(
         exclude_none: w.boolean(table, "response_model_exclude_none").unwrap_or(false),
         exclude_defaults: w.boolean(table, "response_model_exclude_defaults").unwrap_or(false),
     };
-    let filtering = filter.include.is_some()
-        || !filter.exclude.is_empty()
-        || filter.exclude_unset
-        || filter.exclude_none
-        || filter.exclude_defaults;
-    if filtering && response_model.is_none() {
-        w.cx.error_at(&origin, "`response_model_*` options need a `response_model = \"Type\"`");
-    }
     let name = w.string(table, "name").map(|n| n.value).unwrap_or_else(|| {
         handler.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
     });
-    let tags = w.strings(table, "tags").unwrap_or_default().into_iter().map(|t| t.value).collect();
+    let tags = w.strings(table, "tags").unwrap_or_default();
     Some(Route {
+        declared_in: DeclaredIn::File,
         methods,
         path: At::new(pattern, path_text.origin),
         handler,
@@ -720,23 +664,18 @@ fn route(
     })
 }
 
-fn value_param(binding: syn::Ident, ty: syn::Type, source: Source, name: At<String>) -> Param {
-    protected_param(binding, ty, source, name, Protection::Plain)
+fn value_param(ty: syn::Type, source: Source, name: At<String>) -> Param {
+    protected_param(ty, source, name, Protection::Plain)
 }
 
 fn protected_param(
-    binding: syn::Ident,
     ty: syn::Type,
     source: Source,
     name: At<String>,
     protection: Protection,
 ) -> Param {
     let optional = crate::parse::attr::option_inner(&ty).map(Box::new);
-    Param {
-        binding,
-        ty,
-        kind: ParamKind::Value { source, name, optional, default: None, protection },
-    }
+    Param { ty, kind: ParamKind::Value { source, name, optional, default: None, protection } }
 }
 
 fn find_cookie<'c>(

@@ -72,7 +72,7 @@ pub fn app() -> ::cookie_route::__private::App {
         ::cookie_route::__private::Box::pin(async move {
             let mut __response = ::cookie_route::__private::Response::new();
             let mut __errors = ::cookie_route::__private::Errors::new();
-            let __cookie_route_arg1 = __errors
+            let __cookie_route_arg0 = __errors
                 .take(
                     ::cookie_route::__private::cookie::<
                         ::std::string::String,
@@ -82,8 +82,8 @@ pub fn app() -> ::cookie_route::__private::App {
             {
                 return rejection;
             }
-            let (::cookie_route::__private::Some(__cookie_route_arg1),) = (
-                __cookie_route_arg1,
+            let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
+                __cookie_route_arg0,
             ) else {
                 return ::cookie_route::__private::Response::internal_server_error();
             };
@@ -93,7 +93,7 @@ pub fn app() -> ::cookie_route::__private::App {
                 ::cookie_route::__private::DeclaredHandler::<
                     route_at_routes_toml_6_1,
                     (::core::option::Option<::std::string::String>,),
-                >::call_declared(&handlers::get_cookie, (__cookie_route_arg1,))
+                >::call_declared(&handlers::get_cookie, (__cookie_route_arg0,))
             }
                 .await;
             ::cookie_route::__private::finish(

@@ -14,7 +14,7 @@ struct Out {
     id: u32,
 }
 
-#[cookie_route(GET | HEAD "/a/{id}", response_model = Out, status = 200, name = "a", tags = ["x"])]
+#[cookie_route(GET | HEAD "/a/{id}", response_model = Out, status = 200, name = "a")]
 async fn a(
     id: u32,
     #[cookie] c: Option<String>,

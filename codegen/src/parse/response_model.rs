@@ -7,7 +7,7 @@ use crate::ctxt::Ctxt;
 use crate::diag;
 
 /// A model: its name and fields.
-pub(crate) struct Model {
+pub(crate) struct ResponseModelInput {
     pub(crate) ident: syn::Ident,
     pub(crate) fields: Vec<Field>,
 }
@@ -63,7 +63,7 @@ fn apply_rule(rule: &str, field: &str) -> String {
 }
 
 /// Reads the model. Errors go to `cx`.
-pub(crate) fn model(cx: &Ctxt, input: &DeriveInput) -> Option<Model> {
+pub(crate) fn model(cx: &Ctxt, input: &DeriveInput) -> Option<ResponseModelInput> {
     if !input.generics.params.is_empty() {
         cx.error(input.generics.span(), "a response model cannot be generic");
     }
@@ -157,7 +157,7 @@ pub(crate) fn model(cx: &Ctxt, input: &DeriveInput) -> Option<Model> {
             fields.push(Field { json_name, ty: field.ty.clone(), default, any });
         }
     }
-    Some(Model { ident: input.ident.clone(), fields })
+    Some(ResponseModelInput { ident: input.ident.clone(), fields })
 }
 
 /// `rename = "x"` or `rename(serialize = "x", ...)`.

@@ -1,7 +1,9 @@
-//! The one model of a route, whichever way it was declared.
+//! The declarations: one model of a route, whichever way it was declared.
 //!
 //! `parse::attr` builds it from `#[cookie_route(...)]` on a function, `parse::toml` from a
-//! `[[route]]` of `routes.toml`. Validation and expansion only ever see this model.
+//! `[[route]]` of `routes.toml`, each reading only its own syntax. `validate` checks every
+//! rule on this model, once for both sources, and `expand` generates code from it (and
+//! names everything it generates). Neither ever sees the source's syntax.
 
 use std::ops::Range;
 use std::rc::Rc;
@@ -140,9 +142,22 @@ pub(crate) struct CookieDecl {
     pub(crate) protection: Protection,
 }
 
+/// How a route was declared.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum DeclaredIn {
+    /// `#[cookie_route(...)]` on the handler.
+    Attribute,
+    /// A `[[route]]` of a declarations file, whose handler is called through
+    /// `DeclaredHandler` (at most [`crate::validate::MAX_FILE_HANDLER_ARGS`] arguments).
+    File,
+}
+
 /// A declared route.
 pub(crate) struct Route {
-    /// The methods it answers (at least one, each one of [`METHODS`]).
+    /// Where it was declared.
+    pub(crate) declared_in: DeclaredIn,
+    /// The methods it answers, as written (validation checks each is one of [`METHODS`],
+    /// once).
     pub(crate) methods: Vec<Spanned<String>>,
     /// The path pattern, parsed.
     pub(crate) path: Spanned<cookie_route_core::path::PathPattern>,
@@ -152,14 +167,15 @@ pub(crate) struct Route {
     pub(crate) params: Vec<Param>,
     /// The response model, if any.
     pub(crate) response_model: Option<syn::Type>,
-    /// The default status.
-    pub(crate) status: Option<Spanned<u16>>,
+    /// The default status, as written (validation checks it is from 100 to 599).
+    pub(crate) status: Option<Spanned<i64>>,
     /// FastAPI's `response_model_*` options.
     pub(crate) filter: Filter,
     /// The route's name (defaults to the function's).
     pub(crate) name: String,
-    /// Tags, kept for OpenAPI.
-    pub(crate) tags: Vec<String>,
+    /// `tags`: refused by validation until routes are documented (OpenAPI), rather than
+    /// kept and ignored.
+    pub(crate) tags: Vec<Spanned<String>>,
     /// The declaration as a whole.
     pub(crate) origin: Origin,
 }
@@ -176,8 +192,6 @@ pub(crate) struct Filter {
 
 /// A parameter of the handler.
 pub(crate) struct Param {
-    /// The binding the generated code uses.
-    pub(crate) binding: syn::Ident,
     /// The declared type.
     pub(crate) ty: syn::Type,
     /// What it is made from.

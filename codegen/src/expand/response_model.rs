@@ -5,9 +5,9 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::paths;
-use crate::parse::derive::{FieldDefault, Model};
+use crate::parse::response_model::{FieldDefault, ResponseModelInput};
 
-pub(crate) fn response_model(model: &Model) -> TokenStream {
+pub(crate) fn response_model(model: &ResponseModelInput) -> TokenStream {
     let ident = &model.ident;
     let name = ident.to_string();
     let schema = paths::model_schema();
