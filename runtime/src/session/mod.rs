@@ -227,7 +227,15 @@ impl Session {
     /// Removes and returns the value under `key`.
     pub fn remove(&self, key: &str) -> Option<Value> {
         let mut state = self.lock();
-        let old = state.data.shift_remove(key);
+        // Not `shift_remove`, which only exists with serde_json's `preserve_order`; `retain`
+        // keeps the order of the others either way.
+        let mut old = None;
+        state.data.retain(|k, v| {
+            if k == key {
+                old = Some(std::mem::take(v));
+            }
+            k != key
+        });
         state.modified |= old.is_some();
         old
     }
