@@ -32,6 +32,8 @@ mod set_cookie;
 mod shared;
 #[cfg(feature = "test-client")]
 mod test_client;
+#[cfg(feature = "test-client")]
+mod test_server;
 
 pub use app::{App, AppService, ResponseFuture};
 pub use error::{BoxError, CookieError, Error, ErrorDetail, Loc};
@@ -45,6 +47,8 @@ pub use server::{Server, shutdown_signal};
 pub use session::{MemoryStore, Session, SessionConfig, SessionStore};
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};
+#[cfg(feature = "test-client")]
+pub use test_server::TestServer;
 
 #[doc = include_str!("docs/response_model.md")]
 pub use cookie_route_macros::ResponseModel;
