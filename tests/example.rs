@@ -436,14 +436,11 @@ async fn options_answers_as_the_framework_of_the_route() {
     assert_eq!(a.headers["allow"], "POST");
 }
 
-#[path = "../runtime/tests/support/redis_server.rs"]
-mod redis_server;
-
 /// Two instances given the same Redis and secret serve the same sessions, and `/logout` on
 /// one ends the session on both.
 #[tokio::test]
 async fn two_instances_share_sessions_through_redis() {
-    let redis = redis_server::TestRedis::start();
+    let redis = cookie_route_test_support::redis::TestRedis::start();
     let vars =
         [("COOKIE_ROUTE_SECRET_KEY", SECRET), ("COOKIE_ROUTE_SESSION_STORE", redis.url.as_str())];
     let one = start(&vars).await;
