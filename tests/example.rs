@@ -1,22 +1,14 @@
 //! The example app end to end: started on a free port and driven over real HTTP by a client
 //! that keeps cookies, route by route, as Flask and FastAPI answer.
 
-use cookie_route::Cookie;
+use cookie_route::{Cookie, HeaderMap, Method, TestClient, TestServer};
 use cookie_route_example::{Config, build};
 use serde_json::{Value, json};
 
+/// The example app on a port of its own, and a browser visiting it.
 struct App {
-    base: String,
-    client: reqwest::Client,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
+    server: TestServer,
+    client: TestClient,
 }
 
 struct Answer {
@@ -24,7 +16,7 @@ struct Answer {
     content_type: String,
     body: String,
     cookies: Vec<Cookie<'static>>,
-    headers: reqwest::header::HeaderMap,
+    headers: HeaderMap,
 }
 
 impl Answer {
@@ -49,22 +41,8 @@ async fn start(vars: &[(&str, &str)]) -> App {
     let config =
         Config::from_vars(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
             .expect("a valid configuration");
-    let server =
-        build(&config).await.expect("the app builds").bind("127.0.0.1:0").await.expect("binds");
-    let base = format!("http://{}", server.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(
-        server
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .run(),
-    );
-    App { base, client: jar_client(), stop: Some(stop) }
-}
-
-fn jar_client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).build().unwrap()
+    let server = TestServer::start(build(&config).await.expect("the app builds")).await;
+    App { client: server.client(), server }
 }
 
 impl App {
@@ -72,19 +50,20 @@ impl App {
         self.send_with(&self.client, method, path, None).await
     }
 
+    /// `method path` on this app from `client` (which may be another app's browser).
     async fn send_with(
         &self,
-        client: &reqwest::Client,
+        client: &TestClient,
         method: &str,
         path: &str,
         body: Option<Value>,
     ) -> Answer {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = client.request(method, format!("{}{path}", self.base));
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = client.request(method, &self.server.url(path));
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let res = request.send().await.expect("answers");
+        let res = request.send().await;
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let content_type =
@@ -94,7 +73,7 @@ impl App {
             .iter()
             .map(|v| Cookie::parse(v.to_str().unwrap().to_owned()).expect("a valid Set-Cookie"))
             .collect();
-        Answer { status, content_type, body: res.text().await.unwrap(), cookies, headers }
+        Answer { status, content_type, body: res.text(), cookies, headers }
     }
 }
 
@@ -189,7 +168,7 @@ async fn sessions(app: &App) {
     assert_eq!((c.http_only(), c.path(), c.secure()), (Some(true), Some("/"), None));
     assert_eq!(app.send("GET", "/whoami").await.json(), json!({"user": "ann"}));
     // Two clients stay apart.
-    let other = jar_client();
+    let other = app.server.client();
     assert_eq!(app.send_with(&other, "GET", "/whoami", None).await.status, 401);
     app.send_with(&other, "GET", "/login?user=bob", None).await;
     assert_eq!(app.send_with(&other, "GET", "/whoami", None).await.json(), json!({"user": "bob"}));
@@ -213,13 +192,10 @@ async fn flask_sessions_in_memory() {
     .await;
 }
 
+/// `GET /whoami` with the session cookie `session`, from a new client (an empty jar).
 async fn whoami_with(app: &App, session: &str) -> u16 {
-    let res = reqwest::Client::new()
-        .get(format!("{}/whoami", app.base))
-        .header("cookie", format!("session={session}"))
-        .send()
-        .await
-        .unwrap();
+    let client = app.server.client();
+    let res = client.get("/whoami").header("cookie", &format!("session={session}")).send().await;
     res.status().as_u16()
 }
 
@@ -279,13 +255,8 @@ async fn fastapi_cookie_routes() {
 async fn fastapi_items_cookie() {
     let app = start(&[]).await;
     assert_eq!(app.send("GET", "/items-cookie/").await.json(), json!({"ads_id": null}));
-    let res = reqwest::Client::new()
-        .get(format!("{}/items-cookie/", app.base))
-        .header("cookie", "ads_id=abc")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.json::<Value>().await.unwrap(), json!({"ads_id": "abc"}));
+    let res = app.server.client().get("/items-cookie/").header("cookie", "ads_id=abc").send().await;
+    assert_eq!(res.json::<Value>(), json!({"ads_id": "abc"}));
 }
 
 #[tokio::test]
@@ -436,19 +407,18 @@ async fn options_answers_as_the_framework_of_the_route() {
     assert_eq!(a.headers["allow"], "POST");
 }
 
-#[path = "../runtime/tests/support/redis_server.rs"]
-mod redis_server;
-
 /// Two instances given the same Redis and secret serve the same sessions, and `/logout` on
 /// one ends the session on both.
 #[tokio::test]
 async fn two_instances_share_sessions_through_redis() {
-    let redis = redis_server::TestRedis::start();
+    let redis = cookie_route_test_support::redis::TestRedis::start();
     let vars =
         [("COOKIE_ROUTE_SECRET_KEY", SECRET), ("COOKIE_ROUTE_SESSION_STORE", redis.url.as_str())];
     let one = start(&vars).await;
     let two = start(&vars).await;
-    let client = jar_client();
+    // One browser visits both: requests to `two` go to its URL, with the cookies the jar
+    // holds for it.
+    let client = one.server.client();
     let a = one.send_with(&client, "GET", "/login?user=ann", None).await;
     let id = a.cookie("session");
     assert!(!id.value().contains("616e6e"), "only an id in the cookie, not the data");

@@ -33,6 +33,8 @@ mod set_cookie;
 mod shared;
 #[cfg(feature = "test-client")]
 mod test_client;
+#[cfg(feature = "test-client")]
+mod test_server;
 
 pub use app::{App, AppService, ResponseFuture};
 pub use body::Body;
@@ -48,6 +50,8 @@ pub use session::{MemoryStore, Session, SessionConfig, SessionStore};
 pub use set_cookie::CookieError;
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};
+#[cfg(feature = "test-client")]
+pub use test_server::TestServer;
 
 #[doc = include_str!("docs/response_model.md")]
 pub use cookie_route_macros::ResponseModel;

@@ -1,4 +1,5 @@
-//! An in-process client with a browser-like cookie jar, for testing apps without a socket.
+//! A client with a browser-like cookie jar, for tests: in process, without a socket, or over
+//! real HTTP to a [`TestServer`](crate::TestServer).
 
 use std::sync::Mutex;
 
@@ -7,6 +8,10 @@ use cookie::Cookie;
 use cookie_store::CookieStore;
 use http::header::{CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, SET_COOKIE};
 use http::{HeaderMap, Method, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -14,13 +19,17 @@ use url::Url;
 use crate::app::{App, AppService};
 use crate::request::RequestBody;
 
-/// Drives an app in process, as Flask's and Starlette's test clients do.
+/// Drives an app in process, as Flask's and Starlette's test clients do, or over real HTTP.
 ///
 /// The client keeps cookies like a browser: it stores what `Set-Cookie` says (honouring
 /// `Max-Age`, `Expires`, `Path`, `Domain` and `Secure`), sends back the ones that apply to
 /// each request, and forgets the ones a response removes. Requests go to
 /// `http://testserver` unless [`TestClient::with_base_url`] says otherwise (use `https://` to
 /// see `Secure` cookies sent back).
+///
+/// [`TestClient::new`] calls the app in process. [`TestServer::client`](crate::TestServer::client)
+/// gives the same client over HTTP/1.1 to a server on a loopback port: requests then go over
+/// a socket to the URL they name (the server's, for a path), on kept-alive connections.
 ///
 /// ```
 /// use cookie_route::{App, Cookie, Request, Response, TestClient};
@@ -41,14 +50,30 @@ use crate::request::RequestBody;
 /// # });
 /// ```
 pub struct TestClient {
-    service: AppService,
+    transport: Transport,
     base: Url,
     jar: Mutex<CookieStore>,
 }
 
+/// How a [`TestClient`] reaches the app.
+enum Transport {
+    /// The app's service, called in process.
+    InProcess(AppService),
+    /// An HTTP/1.1 client, which connects to the host and port each request names (boxed:
+    /// it is some 300 bytes).
+    Http(Box<Client<HttpConnector, Full<Bytes>>>),
+}
+
 impl std::fmt::Debug for TestClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestClient").field("base", &self.base.as_str()).finish_non_exhaustive()
+        let transport = match self.transport {
+            Transport::InProcess(_) => "in process",
+            Transport::Http(_) => "http",
+        };
+        f.debug_struct("TestClient")
+            .field("base", &self.base.as_str())
+            .field("transport", &transport)
+            .finish_non_exhaustive()
     }
 }
 
@@ -68,14 +93,29 @@ impl TestClient {
 
     /// A client for a built app.
     pub fn from_service(service: AppService) -> Self {
-        Self::with_parts(service, Url::parse("http://testserver/").expect("a valid URL"))
+        let base = Url::parse("http://testserver/").expect("a valid URL");
+        Self::with_parts(Transport::InProcess(service), base)
     }
 
-    fn with_parts(service: AppService, base: Url) -> Self {
-        Self { service, base, jar: Mutex::new(CookieStore::default()) }
+    /// A client that sends its requests over HTTP/1.1, to `base` for a path (what
+    /// [`TestServer::client`](crate::TestServer::client) gives).
+    pub(crate) fn over_http(base: Url) -> Self {
+        let mut connector = HttpConnector::new();
+        // As browsers and reqwest do: no Nagle delay between a request's head and its body.
+        connector.set_nodelay(true);
+        let client =
+            Client::builder(TokioExecutor::new()).pool_timer(TokioTimer::new()).build(connector);
+        Self::with_parts(Transport::Http(Box::new(client)), base)
+    }
+
+    fn with_parts(transport: Transport, base: Url) -> Self {
+        Self { transport, base, jar: Mutex::new(CookieStore::default()) }
     }
 
     /// The same client, sending to `base` (for example `https://example.com`).
+    ///
+    /// In process the app answers whatever the URL; over HTTP the request goes to the host
+    /// and port `base` names (plain `http://` only).
     ///
     /// # Panics
     ///
@@ -90,7 +130,7 @@ impl TestClient {
         self.jar.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// A request with `method` to `path` (which may carry a query).
+    /// A request with `method` to `path` (which may carry a query), or to an absolute URL.
     pub fn request(&self, method: Method, path: &str) -> TestRequest<'_> {
         TestRequest {
             client: self,
@@ -135,6 +175,30 @@ impl TestClient {
     /// The value of the unexpired cookie `name` the jar would send to `/`.
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookie_for(name, "/")
+    }
+
+    /// Every unexpired cookie the jar would send to `/`, as `(name, value)` pairs.
+    ///
+    /// ```
+    /// use cookie_route::{App, Cookie, Request, Response, TestClient};
+    ///
+    /// async fn set(_: Request) -> Result<Response, cookie_route::Error> {
+    ///     let mut response = Response::new();
+    ///     response.set_cookie(Cookie::new("theme", "dark"))?;
+    ///     Ok(response)
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let client = TestClient::new(App::new().get("/set", set));
+    /// assert!(client.cookies().is_empty());
+    /// client.get("/set").send().await;
+    /// assert_eq!(client.cookies(), [("theme".to_owned(), "dark".to_owned())]);
+    /// # });
+    /// ```
+    pub fn cookies(&self) -> Vec<(String, String)> {
+        let Ok(url) = self.base.join("/") else { return Vec::new() };
+        let jar = self.jar();
+        jar.get_request_values(&url).map(|(n, v)| (n.to_owned(), v.to_owned())).collect()
     }
 
     /// The value of the unexpired cookie `name` the jar would send to `path`.
@@ -223,11 +287,14 @@ impl TestRequest<'_> {
         self
     }
 
-    /// Sends the request through the app and stores the cookies the response sets.
+    /// Sends the request through the app (or over HTTP, for a client of a
+    /// [`TestServer`](crate::TestServer)) and stores the cookies the response sets.
     ///
     /// # Panics
     ///
-    /// When the path does not form a valid URL with the client's base.
+    /// When the path does not form a valid URL with the client's base; over HTTP, when the
+    /// request fails (the server is not there, or closed the connection without an answer),
+    /// with the reason.
     pub async fn send(self) -> TestResponse {
         let client = self.client;
         let url = client
@@ -239,35 +306,66 @@ impl TestRequest<'_> {
             jar.get_request_values(&url).map(|(n, v)| format!("{n}={v}")).collect()
         };
         cookies.extend(self.extra_cookies.iter().map(|(n, v)| format!("{n}={v}")));
-        let target = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_owned(),
+        let cookies = match HeaderValue::from_str(&cookies.join("; ")) {
+            Ok(v) if !cookies.is_empty() => Some(v),
+            _ => None,
         };
-        let mut request = http::Request::builder()
-            .method(self.method)
-            .uri(target)
-            .body(if self.body.is_empty() {
-                RequestBody::Empty
-            } else {
-                RequestBody::Full(self.body)
-            })
-            .expect("a valid request");
-        *request.headers_mut() = self.headers;
-        if let Some(Ok(host)) = url.host_str().map(HeaderValue::from_str) {
-            request.headers_mut().insert(http::header::HOST, host);
-        }
-        if let Ok(v) = HeaderValue::from_str(&cookies.join("; "))
-            && !cookies.is_empty()
-        {
-            // Appended: `Cookie` headers the test gave explicitly are sent too.
-            request.headers_mut().append(COOKIE, v);
-        }
-        let response = match client.service.dispatch(request, None).await {
-            Ok(r) => r,
-            Err(never) => match never {},
+        let (parts, body) = match &client.transport {
+            Transport::InProcess(service) => {
+                let target = match url.query() {
+                    Some(q) => format!("{}?{q}", url.path()),
+                    None => url.path().to_owned(),
+                };
+                let mut request = http::Request::builder()
+                    .method(self.method)
+                    .uri(target)
+                    .body(if self.body.is_empty() {
+                        RequestBody::Empty
+                    } else {
+                        RequestBody::Full(self.body)
+                    })
+                    .expect("a valid request");
+                *request.headers_mut() = self.headers;
+                if let Some(Ok(host)) = url.host_str().map(HeaderValue::from_str) {
+                    request.headers_mut().insert(http::header::HOST, host);
+                }
+                if let Some(cookies) = cookies {
+                    // Appended: `Cookie` headers the test gave explicitly are sent too.
+                    request.headers_mut().append(COOKIE, cookies);
+                }
+                let response = match service.dispatch(request, None).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                };
+                let (parts, body) = response.into_parts();
+                let body = body
+                    .collect()
+                    .await
+                    .unwrap_or_else(|e| panic!("the response body failed: {e}"));
+                (parts, body)
+            }
+            Transport::Http(http) => {
+                let mut request = http::Request::builder()
+                    .method(self.method)
+                    .uri(url.as_str())
+                    .body(Full::new(self.body))
+                    .unwrap_or_else(|e| panic!("`{url}` is not a URL to send a request to: {e}"));
+                // The `Host` header (with the port) is the HTTP client's to add.
+                *request.headers_mut() = self.headers;
+                if let Some(cookies) = cookies {
+                    request.headers_mut().append(COOKIE, cookies);
+                }
+                let response = http
+                    .request(request)
+                    .await
+                    .unwrap_or_else(|e| panic!("the request to {url} failed: {}", causes(&e)));
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await.unwrap_or_else(|e| {
+                    panic!("the response body from {url} failed: {}", causes(&e))
+                });
+                (parts, body.to_bytes())
+            }
         };
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.unwrap_or_else(|e| panic!("the response body failed: {e}"));
         let set: Vec<Cookie<'static>> = parts
             .headers
             .get_all(SET_COOKIE)
@@ -278,6 +376,18 @@ impl TestRequest<'_> {
         client.jar().store_response_cookies(set.into_iter(), &url);
         TestResponse { status: parts.status, headers: parts.headers, body }
     }
+}
+
+/// An error and its causes, on one line.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut all = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        all.push_str(": ");
+        all.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    all
 }
 
 /// A response a [`TestClient`] received, body and all.

@@ -1,25 +1,21 @@
+#![cfg(feature = "test-client")]
 //! Property: any cookie name and value that `Response::set_cookie` accepts, set by a handler,
-//! kept by a real client's cookie store (reqwest's, over a socket on 127.0.0.1), sent back
-//! and read by a handler, comes back equal; and whatever it refuses never reaches the client.
+//! kept by a real client's cookie store (`TestServer`'s HTTP client, whose jar is
+//! `cookie_store`, as reqwest's is, over a socket on 127.0.0.1), sent back and read by a
+//! handler, comes back equal; and whatever it refuses never reaches the client.
 //!
 //! The names and values are drawn half from the alphabets the API accepts (RFC 9110 tokens;
 //! printable ASCII but `;`, which the API sends quoted when it holds a space, `"`, `,` or
 //! `\`), half from any printable text, which the API mostly refuses.
 
-use std::future::IntoFuture;
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
-
-use cookie_route::{App, Cookie, IntoResponse as _, Json, Request, Response};
+use cookie_route::{App, Cookie, IntoResponse as _, Json, Request, Response, TestServer};
+use cookie_route_test_support::{assert_stops, patiently};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree as _;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use reqwest::cookie::Jar;
 use serde_json::{Value, json};
 
-const PATIENCE: Duration = Duration::from_secs(10);
 /// The most cookies one case sets.
 const MAX_COOKIES: usize = 4;
 
@@ -83,48 +79,39 @@ fn cookies() -> impl Strategy<Value = Vec<(String, String)>> {
     })
 }
 
-/// `http://addr/path?k=v&...`, form-encoded as `Request::query_value` decodes it.
-fn url(addr: SocketAddr, path: &str, query: &[(String, String)]) -> String {
+/// `path?k=v&...`, form-encoded as `Request::query_value` decodes it.
+fn url(path: &str, query: &[(String, String)]) -> String {
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (k, v) in query {
         form.append_pair(k, v);
     }
-    format!("http://{addr}{path}?{}", form.finish())
+    format!("{path}?{}", form.finish())
 }
 
-async fn round_trip(addr: SocketAddr, pairs: &[(String, String)]) -> Result<(), TestCaseError> {
-    let jar = Arc::new(Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .timeout(PATIENCE)
-        .build()
-        .expect("a client");
+/// One case, with a client of its own (an empty jar); a failed request panics, which the
+/// runner counts as a failure.
+async fn round_trip(server: &TestServer, pairs: &[(String, String)]) -> Result<(), TestCaseError> {
+    let client = server.client();
     let mut query = Vec::new();
     for (i, (n, v)) in pairs.iter().enumerate() {
         query.push((format!("n{i}"), n.clone()));
         query.push((format!("v{i}"), v.clone()));
     }
-    let res = client
-        .get(url(addr, "/set", &query))
-        .send()
-        .await
-        .map_err(|e| TestCaseError::fail(format!("/set: {e}")))?;
+    let res = patiently("/set", client.get(&url("/set", &query)).send()).await;
     prop_assert_eq!(res.status().as_u16(), 200);
     let set_cookies = res.headers().get_all("set-cookie").iter().count();
-    let body: Value = res.json().await.map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let body: Value = serde_json::from_slice(res.bytes())
+        .map_err(|e| TestCaseError::fail(format!("/set: {e}")))?;
     let accepted: Vec<bool> = serde_json::from_value(body["accepted"].clone()).unwrap();
     prop_assert_eq!(accepted.len(), pairs.len());
     prop_assert_eq!(set_cookies, accepted.iter().filter(|a| **a).count());
 
     let names: Vec<(String, String)> =
         pairs.iter().enumerate().map(|(i, (n, _))| (format!("n{i}"), n.clone())).collect();
-    let res = client
-        .get(url(addr, "/get", &names))
-        .send()
-        .await
-        .map_err(|e| TestCaseError::fail(format!("/get: {e}")))?;
+    let res = patiently("/get", client.get(&url("/get", &names)).send()).await;
     prop_assert_eq!(res.status().as_u16(), 200);
-    let body: Value = res.json().await.map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let body: Value = serde_json::from_slice(res.bytes())
+        .map_err(|e| TestCaseError::fail(format!("/get: {e}")))?;
     let values = body["values"].as_array().expect("a list");
     for (i, (name, value)) in pairs.iter().enumerate() {
         if accepted[i] {
@@ -152,29 +139,13 @@ fn any_accepted_cookie_comes_back_equal_through_a_real_client() {
         .enable_all()
         .build()
         .expect("a runtime");
-    let server = runtime.block_on(async {
-        App::new().get("/set", set).get("/get", get).bind("127.0.0.1:0").await.expect("binds")
-    });
-    let addr = server.local_addr().expect("an address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = runtime.spawn(
-        server
-            .with_graceful_shutdown(async {
-                stopped.await.ok();
-            })
-            .into_future(),
-    );
+    let server = runtime.block_on(TestServer::start(App::new().get("/set", set).get("/get", get)));
 
     let mut runner =
         TestRunner::new(Config { cases: 64, failure_persistence: None, ..Config::default() });
-    let result = runner.run(&cookies(), |pairs| runtime.block_on(round_trip(addr, &pairs)));
+    let result = runner.run(&cookies(), |pairs| runtime.block_on(round_trip(&server, &pairs)));
 
-    let _ = stop.send(());
-    runtime
-        .block_on(async { tokio::time::timeout(PATIENCE, serving).await })
-        .expect("the server stops")
-        .expect("the server task does not panic")
-        .expect("the server stops cleanly");
+    runtime.block_on(assert_stops(server.stop()));
     if let Err(e) = result {
         panic!("{e}");
     }

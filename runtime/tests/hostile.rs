@@ -1,3 +1,4 @@
+#![cfg(feature = "test-client")]
 //! Hostile input and load over real sockets: the limits (`Limits`) as a client meets them,
 //! malformed and smuggling requests written byte for byte on a `TcpStream`, handlers that
 //! panic under concurrent load, and the regressions the fuzz targets (`fuzz/`) found.
@@ -5,29 +6,26 @@
 //! Every wait is bounded by `PATIENCE`, so a broken limit fails a test instead of hanging it;
 //! no test asserts how fast anything is.
 
-use std::future::IntoFuture;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use cookie_route::cookie::{Cookie, Expiration};
 use cookie_route::http;
 use cookie_route::http::header::SET_COOKIE;
 use cookie_route::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
-use cookie_route::{App, Error, Json, Keys, Limits, Request, Response, StartError, StatusCode};
+use cookie_route::{App, Error, Json, Keys, Limits, Request, Response, StatusCode, TestServer};
+use cookie_route_test_support::raw::{
+    Exchange, Read, closed_by_peer, exchange, read_one, read_response, trickle,
+};
+use cookie_route_test_support::{PATIENCE, assert_stops, h2c, patiently};
 use http_body_util::{BodyExt, Empty};
-use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-/// How long any single step may take before the test fails instead of hanging.
-const PATIENCE: Duration = Duration::from_secs(10);
 /// The body limit of the app under test.
 const BODY_LIMIT: usize = 1024;
 /// The smallest header limit `Limits` accepts, so that a modest request exceeds it.
@@ -35,40 +33,9 @@ const HEADER_LIMIT: usize = 8 * 1024;
 
 // --- The server under test --------------------------------------------------------------------
 
-/// A server on a port of its own, stopped through its graceful shutdown signal.
-struct TestServer {
-    addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), StartError>>,
-}
-
-impl TestServer {
-    async fn start(limits: Limits) -> Self {
-        let server = app().limits(limits).bind("127.0.0.1:0").await.expect("the app binds");
-        let addr = server.local_addr().expect("a local address");
-        let (tx, rx) = oneshot::channel::<()>();
-        let server = server.with_graceful_shutdown(async {
-            rx.await.ok();
-        });
-        let handle = tokio::spawn(server.into_future());
-        Self { addr, shutdown: Some(tx), handle }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// Signals the shutdown and waits for the server to complete.
-    async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        timeout(PATIENCE, self.handle)
-            .await
-            .expect("the server completes after the shutdown signal")
-            .expect("the server task does not panic")
-            .expect("the server completes cleanly");
-    }
+/// The app under test with `limits`, served on a port of its own.
+async fn start(limits: Limits) -> TestServer {
+    TestServer::start(app().limits(limits)).await
 }
 
 /// The limits most tests use: small enough for a test to exceed, timeouts short enough for
@@ -140,193 +107,66 @@ async fn number(request: Request) -> Result<Json<Value>, Error> {
     Ok(Json(json!({ "id": id })))
 }
 
-// --- Raw HTTP/1.1 -----------------------------------------------------------------------------
-
-/// One response as read off the wire.
-#[derive(Debug)]
-struct RawResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl RawResponse {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-/// What reading a response off a connection came to.
-#[derive(Debug)]
-enum Read {
-    Response(RawResponse),
-    /// The connection ended (EOF or a reset) before a whole head.
-    Closed,
-    /// Nothing more came within `PATIENCE`, and the connection is still open.
-    Silent,
-}
-
-/// Reads one response (head, then a `Content-Length` body or none) from `stream`, keeping
-/// what follows in `buf`.
-async fn read_one(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Read {
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-        let mut chunk = [0u8; 4096];
-        match timeout(PATIENCE, stream.read(&mut chunk)).await {
-            Err(_) => return Read::Silent,
-            Ok(Ok(0) | Err(_)) => return Read::Closed,
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("a status in {status_line:?}"));
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let length = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    buf.drain(..head_end + 4);
-    while buf.len() < length {
-        let mut chunk = [0u8; 4096];
-        match timeout(PATIENCE, stream.read(&mut chunk)).await {
-            Ok(Ok(0) | Err(_)) | Err(_) => break,
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let body: Vec<u8> = buf.drain(..length.min(buf.len())).collect();
-    Read::Response(RawResponse { status, headers, body })
-}
-
-/// Reads one response that must come.
-async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> RawResponse {
-    match read_one(stream, buf).await {
-        Read::Response(r) => r,
-        other => panic!("no response: {other:?}"),
-    }
-}
-
-/// Every response on a connection, and whether the server closed it (rather than falling
-/// silent for `PATIENCE`).
-struct Exchange {
-    responses: Vec<RawResponse>,
-    closed: bool,
-}
-
-/// Writes `request` on a new connection and reads every response until the server closes
-/// the connection or falls silent.
-async fn exchange(addr: SocketAddr, request: &[u8]) -> Exchange {
-    let mut stream = TcpStream::connect(addr).await.expect("connects");
-    // The server may answer and close before reading everything: a failed write is fine.
-    let _ = stream.write_all(request).await;
-    let mut buf = Vec::new();
-    let mut responses = Vec::new();
-    loop {
-        match read_one(&mut stream, &mut buf).await {
-            Read::Response(r) => responses.push(r),
-            Read::Closed => return Exchange { responses, closed: true },
-            Read::Silent => return Exchange { responses, closed: false },
-        }
-    }
-}
-
-/// Reads until the peer closes the connection (EOF or a reset), within `PATIENCE`.
-async fn closed_by_peer(stream: &mut TcpStream) -> bool {
-    let mut buf = [0u8; 512];
-    loop {
-        match timeout(PATIENCE, stream.read(&mut buf)).await {
-            Err(_) => return false,
-            Ok(Ok(0) | Err(_)) => return true,
-            Ok(Ok(_)) => {}
-        }
-    }
-}
-
-/// `GET /hello` on a fresh connection with reqwest: the server is still serving.
-/// An HTTP/2 (prior knowledge) connection to `addr`: its request sender, and the task that
-/// drives it (it ends when the server closes the connection).
-async fn http2(
-    addr: SocketAddr,
-) -> (hyper::client::conn::http2::SendRequest<Empty<Bytes>>, JoinHandle<Result<(), hyper::Error>>) {
-    let stream = TcpStream::connect(addr).await.unwrap();
-    let (sender, connection) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
-            .await
-            .expect("an HTTP/2 handshake");
-    (sender, tokio::spawn(connection))
-}
-
+/// `GET /hello` on a fresh connection: the server is still serving.
 async fn still_serves(server: &TestServer) {
-    let client = reqwest::Client::builder().timeout(PATIENCE).build().unwrap();
-    let res = client.get(server.url("/hello")).send().await.expect("the server answers");
+    let res = patiently("the server answers", server.client().get("/hello").send()).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.text().await.unwrap(), "Hello, World!");
+    assert_eq!(res.text(), "Hello, World!");
 }
 
 // --- Oversized heads: 431 ---------------------------------------------------------------------
 
 #[tokio::test]
 async fn a_head_over_max_header_bytes_is_431() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     // One header larger than the whole head may be.
     let big = "x".repeat(HEADER_LIMIT * 2);
     let request = format!("GET /hello HTTP/1.1\r\nHost: a\r\nX-Big: {big}\r\n\r\n");
-    let ex = exchange(server.addr, request.as_bytes()).await;
+    let ex = exchange(server.local_addr(), request.as_bytes()).await;
     assert_eq!(ex.responses.len(), 1, "one answer");
     assert_eq!(ex.responses[0].status, 431);
     assert!(ex.closed, "the connection closes after a 431");
 
     // A Cookie header of 40 KiB against the default limit (32 KiB).
-    let server_default = TestServer::start(Limits::default()).await;
+    let server_default = start(Limits::default()).await;
     let jar = (0..2000).map(|i| format!("c{i}=v{i:012}")).collect::<Vec<_>>().join("; ");
     assert!(jar.len() > 32 * 1024);
     let request = format!("GET /cookies HTTP/1.1\r\nHost: a\r\nCookie: {jar}\r\n\r\n");
-    let ex = exchange(server_default.addr, request.as_bytes()).await;
+    let ex = exchange(server_default.local_addr(), request.as_bytes()).await;
     assert_eq!(ex.responses.len(), 1);
     assert_eq!(ex.responses[0].status, 431);
     assert!(ex.closed);
 
     still_serves(&server).await;
     still_serves(&server_default).await;
-    server.stop().await;
-    server_default.stop().await;
+    assert_stops(server.stop()).await;
+    assert_stops(server_default.stop()).await;
 }
 
 #[tokio::test]
 async fn more_headers_than_max_headers_is_431() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     let mut request = String::from("GET /hello HTTP/1.1\r\nHost: a\r\n");
     for i in 0..40 {
         request.push_str(&format!("X-H{i}: {i}\r\n"));
     }
     request.push_str("\r\n");
-    let ex = exchange(server.addr, request.as_bytes()).await;
+    let ex = exchange(server.local_addr(), request.as_bytes()).await;
     assert_eq!(ex.responses.len(), 1);
     assert_eq!(ex.responses[0].status, 431);
     assert!(ex.closed);
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 // --- Oversized and lying bodies: 413, 400 -----------------------------------------------------
 
 #[tokio::test]
 async fn a_declared_body_over_the_limit_is_413_before_it_is_sent() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     // Declares 10 MB, sends none of it: the answer must not wait for the body.
     let request = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10000000\r\n\r\n";
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut buf = Vec::new();
     let response = read_response(&mut stream, &mut buf).await;
@@ -334,13 +174,13 @@ async fn a_declared_body_over_the_limit_is_413_before_it_is_sent() {
     let body: Value = serde_json::from_slice(&response.body).unwrap();
     assert_eq!(body["detail"][0]["type"], "too_large");
 
-    // And with reqwest, one byte over.
-    let client = reqwest::Client::builder().timeout(PATIENCE).build().unwrap();
-    let res = client.post(server.url("/echo")).body(vec![b'x'; BODY_LIMIT + 1]).send().await;
-    assert_eq!(res.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
-    let res = client.post(server.url("/echo")).body(vec![b'x'; BODY_LIMIT]).send().await;
-    assert_eq!(res.unwrap().text().await.unwrap(), BODY_LIMIT.to_string());
-    server.stop().await;
+    // And with an HTTP client, one byte over.
+    let client = server.client();
+    let res = client.post("/echo").body(vec![b'x'; BODY_LIMIT + 1]).send();
+    assert_eq!(patiently("the 413", res).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let res = client.post("/echo").body(vec![b'x'; BODY_LIMIT]).send();
+    assert_eq!(patiently("the echo", res).await.text(), BODY_LIMIT.to_string());
+    assert_stops(server.stop()).await;
 }
 
 /// A chunked request head for `POST /echo`.
@@ -348,7 +188,7 @@ const CHUNKED_HEAD: &str = "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:
 
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_413_without_reading_it_all() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     // Honest chunks, 2x the limit in all, then the end.
     let mut request = CHUNKED_HEAD.as_bytes().to_vec();
     for _ in 0..8 {
@@ -357,13 +197,13 @@ async fn a_chunked_body_over_the_limit_is_413_without_reading_it_all() {
         request.extend_from_slice(b"\r\n");
     }
     request.extend_from_slice(b"0\r\n\r\n");
-    let ex = exchange(server.addr, &request).await;
+    let ex = exchange(server.local_addr(), &request).await;
     assert_eq!(ex.responses.len(), 1, "one answer to a chunked body over the limit");
     assert_eq!(ex.responses[0].status, 413);
 
     // One chunk that announces a gigabyte, 2 KiB of it sent, then the client stalls with
     // the connection open: the server answers 413 once the limit is crossed.
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream.write_all(CHUNKED_HEAD.as_bytes()).await.unwrap();
     stream.write_all(b"40000000\r\n").await.unwrap();
     stream.write_all(&[b'x'; 2 * BODY_LIMIT]).await.unwrap();
@@ -371,12 +211,12 @@ async fn a_chunked_body_over_the_limit_is_413_without_reading_it_all() {
     let response = read_response(&mut stream, &mut buf).await; // while the client stalls
     assert_eq!(response.status, 413);
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test]
 async fn chunks_that_lie_about_their_size_are_a_client_error() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     let cases: &[(&str, &[u8])] = &[
         // Says 16 bytes, sends 32 before the CRLF.
         ("longer than announced", b"10\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n0\r\n\r\n"),
@@ -392,7 +232,7 @@ async fn chunks_that_lie_about_their_size_are_a_client_error() {
     for (what, chunks) in cases {
         let mut request = CHUNKED_HEAD.as_bytes().to_vec();
         request.extend_from_slice(chunks);
-        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
         stream.write_all(&request).await.unwrap();
         stream.shutdown().await.unwrap(); // no more bytes will come
         let mut buf = Vec::new();
@@ -414,38 +254,16 @@ async fn chunks_that_lie_about_their_size_are_a_client_error() {
         }
     }
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 // --- Slow clients -----------------------------------------------------------------------------
 
-/// Writes `bytes` one at a time, `gap` apart, until the server closes the connection or
-/// answers; `Some(elapsed)` when it did, `None` when every byte was written.
-async fn trickle(stream: &mut TcpStream, bytes: &[u8], gap: Duration) -> Option<Duration> {
-    let started = Instant::now();
-    for byte in bytes {
-        if stream.write_all(&[*byte]).await.is_err() {
-            return Some(started.elapsed());
-        }
-        let mut probe = [0u8; 4096];
-        // Wait `gap`, waking early if the server closes the connection (or answers).
-        match timeout(gap, stream.read(&mut probe)).await {
-            Ok(Ok(0) | Err(_)) => return Some(started.elapsed()),
-            Ok(Ok(_)) => {
-                // An answer (a 408, say): the connection must end right after it.
-                return closed_by_peer(stream).await.then(|| started.elapsed());
-            }
-            Err(_) => {}
-        }
-    }
-    None
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_sending_its_head_byte_by_byte_is_disconnected_while_others_are_served() {
     let read_timeout = Duration::from_secs(1);
-    let server = TestServer::start(limits().with_header_read_timeout(read_timeout)).await;
-    let addr = server.addr;
+    let server = start(limits().with_header_read_timeout(read_timeout)).await;
+    let addr = server.local_addr();
     // 30 s of head at one byte every 100 ms, unless the server hangs up first.
     let slow = tokio::spawn(async move {
         let mut stream = TcpStream::connect(addr).await.unwrap();
@@ -463,7 +281,7 @@ async fn a_client_sending_its_head_byte_by_byte_is_disconnected_while_others_are
     // immediate refusal nor the end of the 30 s head, that ended it.
     assert!(after >= read_timeout / 2 && after < PATIENCE, "disconnected after {after:?}");
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -471,8 +289,8 @@ async fn the_header_read_timeout_also_holds_for_the_next_request_on_a_kept_alive
     let read_timeout = Duration::from_secs(1);
     let limits =
         limits().with_header_read_timeout(read_timeout).with_idle_timeout(Duration::from_secs(30));
-    let server = TestServer::start(limits).await;
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let server = start(limits).await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream.write_all(b"GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").await.unwrap();
     let mut buf = Vec::new();
     assert_eq!(read_response(&mut stream, &mut buf).await.status, 200);
@@ -481,7 +299,7 @@ async fn the_header_read_timeout_also_holds_for_the_next_request_on_a_kept_alive
     let ended = trickle(&mut stream, head.as_bytes(), Duration::from_millis(100)).await;
     let after = ended.expect("the slow second head was read to the end");
     assert!(after < PATIENCE, "disconnected only after {after:?}");
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -493,8 +311,8 @@ async fn a_body_no_handler_reads_cannot_hold_the_connection_by_trickling() {
         .with_idle_timeout(Duration::from_secs(1))
         .with_body_read_timeout(Duration::from_secs(2))
         .with_max_body_bytes(1_000_000);
-    let server = TestServer::start(limits).await;
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let server = start(limits).await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream
         .write_all(b"GET /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n")
         .await
@@ -506,7 +324,7 @@ async fn a_body_no_handler_reads_cannot_hold_the_connection_by_trickling() {
     let after = ended.expect("the connection stayed open through 30 s of trickled body");
     assert!(after < PATIENCE, "disconnected only after {after:?}");
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -515,22 +333,10 @@ async fn a_client_that_never_reads_a_large_response_is_disconnected() {
     // the idle timeout (1 s) closes the connection rather than holding it (and the 32 MiB)
     // for as long as the client likes.
     const SIZE: usize = 32 * 1024 * 1024;
-    let server = app()
-        .get("/large", |_: Request| async { vec![b'x'; SIZE] })
-        .limits(limits().with_idle_timeout(Duration::from_secs(1)))
-        .bind("127.0.0.1:0")
-        .await
-        .unwrap();
-    let addr = server.local_addr().unwrap();
-    let (tx, rx) = oneshot::channel::<()>();
-    let handle = tokio::spawn(
-        server
-            .with_graceful_shutdown(async {
-                rx.await.ok();
-            })
-            .into_future(),
-    );
-    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let app = app().get("/large", |_: Request| async { vec![b'x'; SIZE] });
+    let server =
+        TestServer::start(app.limits(limits().with_idle_timeout(Duration::from_secs(1)))).await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream.write_all(b"GET /large HTTP/1.1\r\nHost: a\r\n\r\n").await.unwrap();
     // Not reading for 4 s: four idle timeouts.
     tokio::time::sleep(Duration::from_secs(4)).await;
@@ -545,8 +351,7 @@ async fn a_client_that_never_reads_a_large_response_is_disconnected() {
         }
     }
     assert!(total < SIZE, "the whole response ({total} bytes) was kept for a stalled client");
-    let _ = tx.send(());
-    timeout(PATIENCE, handle).await.unwrap().unwrap().unwrap();
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -557,16 +362,16 @@ async fn idle_connections_over_max_connections_wait_are_closed_and_the_server_go
         .with_idle_timeout(idle)
         // Long, so that it is the idle timeout that closes silent connections.
         .with_header_read_timeout(Duration::from_secs(60));
-    let server = TestServer::start(limits).await;
+    let server = start(limits).await;
 
     // 20 connections that never send a byte: 8 are served, 12 wait in the backlog.
     let mut silent = Vec::new();
     for _ in 0..20 {
-        silent.push(TcpStream::connect(server.addr).await.expect("the backlog takes it"));
+        silent.push(TcpStream::connect(server.local_addr()).await.expect("the backlog takes it"));
     }
     // While the first 8 hold every permit, a 21st client is not answered (the idle timeout
     // is 1 s away, so 300 ms is far from it).
-    let mut waiting = TcpStream::connect(server.addr).await.unwrap();
+    let mut waiting = TcpStream::connect(server.local_addr()).await.unwrap();
     waiting.write_all(b"GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").await.unwrap();
     let mut probe = [0u8; 64];
     let early = timeout(Duration::from_millis(300), waiting.read(&mut probe)).await;
@@ -585,26 +390,26 @@ async fn idle_connections_over_max_connections_wait_are_closed_and_the_server_go
     // 20 more that the clients close themselves: the permits come back at once.
     let mut more = Vec::new();
     for _ in 0..20 {
-        more.push(TcpStream::connect(server.addr).await.unwrap());
+        more.push(TcpStream::connect(server.local_addr()).await.unwrap());
     }
     drop(more);
     for _ in 0..3 {
         still_serves(&server).await;
     }
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kept_alive_connection_is_closed_after_the_idle_timeout() {
-    let server = TestServer::start(limits().with_idle_timeout(Duration::from_secs(1))).await;
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let server = start(limits().with_idle_timeout(Duration::from_secs(1))).await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream.write_all(b"GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").await.unwrap();
     let mut buf = Vec::new();
     let response = read_response(&mut stream, &mut buf).await;
     assert_eq!(response.status, 200);
     assert_ne!(response.header("connection"), Some("close"));
     assert!(closed_by_peer(&mut stream).await, "the idle kept-alive connection stays open");
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -614,8 +419,8 @@ async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_tim
     let limits = limits()
         .with_header_read_timeout(Duration::from_secs(1))
         .with_idle_timeout(Duration::from_secs(30));
-    let server = TestServer::start(limits).await;
-    let (mut sender, connection) = http2(server.addr).await;
+    let server = start(limits).await;
+    let (mut sender, connection) = h2c::connect(server.local_addr()).await;
     for round in 0..2 {
         if round > 0 {
             tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -627,7 +432,7 @@ async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_tim
     }
     assert!(!connection.is_finished(), "the connection was closed");
     drop(sender);
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -636,11 +441,11 @@ async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their
     // keep-alive and HTTP/2 alike)". The server PINGs an HTTP/2 client every idle_timeout/2
     // and every client answers by itself; those frames must not count as activity.
     let limits = limits().with_max_connections(4).with_idle_timeout(Duration::from_secs(1));
-    let server = TestServer::start(limits).await;
+    let server = start(limits).await;
     let mut connections = Vec::new();
     let mut senders = Vec::new();
     for i in 0..4 {
-        let (mut sender, connection) = http2(server.addr).await;
+        let (mut sender, connection) = h2c::connect(server.local_addr()).await;
         connections.push(connection);
         if i == 0 {
             // One of them makes a request first; the others only shake hands.
@@ -655,7 +460,7 @@ async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their
     }
     // Every slot is taken by an idle HTTP/2 connection: an HTTP/1.1 client waits in the
     // backlog until the idle timeout frees one.
-    let mut waiting = TcpStream::connect(server.addr).await.unwrap();
+    let mut waiting = TcpStream::connect(server.local_addr()).await.unwrap();
     waiting
         .write_all(b"GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         .await
@@ -672,14 +477,14 @@ async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their
         assert!(ended.is_ok(), "idle HTTP/2 connection {i} is still open after {PATIENCE:?}");
     }
     drop(senders);
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 // --- Bytes that are not what they should be ----------------------------------------------------
 
 #[tokio::test]
 async fn invalid_utf8_and_non_ascii_never_panic_and_answer_4xx_or_a_handled_response() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     let cases: &[(&str, &[u8])] = &[
         (
             "invalid UTF-8 cookie",
@@ -726,7 +531,7 @@ async fn invalid_utf8_and_non_ascii_never_panic_and_answer_4xx_or_a_handled_resp
         if let Some(at) = with_close.windows(4).position(|w| w == b"\r\n\r\n") {
             with_close.splice(at..at, b"\r\nConnection: close".iter().copied());
         }
-        let Exchange { responses, closed } = exchange(server.addr, &with_close).await;
+        let Exchange { responses, closed } = exchange(server.local_addr(), &with_close).await;
         assert!(responses.len() <= 1, "{what}: {responses:?}");
         assert!(closed, "{what}: the connection stays open");
         if let Some(r) = responses.first() {
@@ -741,14 +546,14 @@ async fn invalid_utf8_and_non_ascii_never_panic_and_answer_4xx_or_a_handled_resp
         }
         still_serves(&server).await;
     }
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test]
 async fn bytes_a_handler_reads_come_back_as_documented() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     let read = |request: &'static [u8]| {
-        let addr = server.addr;
+        let addr = server.local_addr();
         async move {
             let r = exchange(addr, request).await.responses.into_iter().next().expect("an answer");
             let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
@@ -781,7 +586,7 @@ async fn bytes_a_handler_reads_come_back_as_documented() {
     let (status, body) = read(b"GET /query?q=%ff HTTP/1.1\r\nConnection: close\r\n\r\n").await;
     assert_eq!(status, 200);
     assert_eq!(body, json!({ "q": "\u{fffd}" }));
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 // --- Request smuggling ------------------------------------------------------------------------
@@ -794,7 +599,7 @@ const SMUGGLED: &str = "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n";
 /// the connection: a 400, or an answer followed by the connection's end.
 async fn assert_not_smuggled(server: &TestServer, what: &str, head: &str, body: &str) {
     let request = format!("{head}\r\n{body}{SMUGGLED}");
-    let Exchange { responses, closed } = exchange(server.addr, request.as_bytes()).await;
+    let Exchange { responses, closed } = exchange(server.local_addr(), request.as_bytes()).await;
     assert!(
         responses.len() <= 1,
         "{what}: {} responses on one connection: {:?}",
@@ -809,7 +614,7 @@ async fn assert_not_smuggled(server: &TestServer, what: &str, head: &str, body: 
 
 #[tokio::test]
 async fn conflicting_length_headers_are_refused() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     let post = "POST /echo HTTP/1.1\r\nHost: a\r\n";
     // Two different lengths: neither can be trusted.
     assert_not_smuggled(
@@ -865,12 +670,12 @@ async fn conflicting_length_headers_are_refused() {
     )
     .await;
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 #[tokio::test]
 async fn content_length_with_transfer_encoding_closes_after_one_answer() {
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     // RFC 9112 §6.3: with both, Transfer-Encoding wins and the server must close the
     // connection after answering, whichever header comes first. Read as chunked, the body
     // is "0\r\n\r\n" and `GET /hello` would be a second request.
@@ -885,7 +690,8 @@ async fn content_length_with_transfer_encoding_closes_after_one_answer() {
         ),
     ] {
         let request = format!("{head}\r\n0\r\n\r\n{SMUGGLED}");
-        let Exchange { responses, closed } = exchange(server.addr, request.as_bytes()).await;
+        let Exchange { responses, closed } =
+            exchange(server.local_addr(), request.as_bytes()).await;
         assert!(
             responses.len() <= 1,
             "{what}: {} responses on one connection: {:?}",
@@ -898,7 +704,7 @@ async fn content_length_with_transfer_encoding_closes_after_one_answer() {
         assert!(closed, "{what}: the connection stays open after the answer");
     }
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 // --- Panics under load ------------------------------------------------------------------------
@@ -907,12 +713,12 @@ async fn content_length_with_transfer_encoding_closes_after_one_answer() {
 async fn handlers_panicking_under_concurrent_load_answer_500_and_the_rest_200() {
     const CONNECTIONS: usize = 20;
     const PER_CONNECTION: usize = 10;
-    let server = TestServer::start(limits()).await;
+    let server = start(limits()).await;
     let ok = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for c in 0..CONNECTIONS {
-        let addr = server.addr;
+        let addr = server.local_addr();
         let (ok, failed) = (ok.clone(), failed.clone());
         tasks.push(tokio::spawn(async move {
             // Every request on one kept-alive connection, one after the other.
@@ -951,7 +757,7 @@ async fn handlers_panicking_under_concurrent_load_answer_500_and_the_rest_200() 
     assert_eq!(failed.load(Ordering::Relaxed), total.div_ceil(3));
     assert_eq!(ok.load(Ordering::Relaxed), total - total.div_ceil(3));
     still_serves(&server).await;
-    server.stop().await;
+    assert_stops(server.stop()).await;
 }
 
 // --- Regressions found by the fuzz targets -----------------------------------------------------

@@ -13,20 +13,25 @@ use serde_json::json;
 /// Long enough for any test, short enough that a shared server forgets the test's records.
 const TTL: Duration = Duration::from_secs(60);
 
-mod support {
-    pub(crate) mod redis_server;
+use cookie_route_test_support::redis::TestRedis;
+
+/// What these tests do with the test Redis, besides its URL.
+trait TestRedisExt {
+    /// A store on it.
+    async fn store(&self) -> RedisStore;
+    /// A connection of its own, to look at and tamper with the keys behind the store's back.
+    async fn raw(&self) -> redis::aio::MultiplexedConnection;
+    /// The URL with `user:password@` in it.
+    fn url_with_credentials(&self, user: &str, password: &str) -> String;
 }
 
-use support::redis_server::TestRedis;
-
-impl TestRedis {
+impl TestRedisExt for TestRedis {
     async fn store(&self) -> RedisStore {
         RedisStore::connect(&self.url)
             .await
             .unwrap_or_else(|e| panic!("cannot connect to the test Redis: {e}"))
     }
 
-    /// A connection of its own, to look at and tamper with the keys behind the store's back.
     async fn raw(&self) -> redis::aio::MultiplexedConnection {
         redis::Client::open(self.url.as_str())
             .expect("the test Redis URL parses")
@@ -35,7 +40,6 @@ impl TestRedis {
             .expect("a raw connection to the test Redis")
     }
 
-    /// The URL with `user:password@` in it.
     fn url_with_credentials(&self, user: &str, password: &str) -> String {
         let rest = self.url.strip_prefix("redis://").expect("a redis:// URL");
         let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);

@@ -10,15 +10,10 @@ use cookie_route::http::StatusCode;
 use cookie_route::time::{Duration, OffsetDateTime};
 use serde_json::{Value, json};
 
-use common::{ATTRIBUTE_COOKIES, BODY_LIMIT, FIXED_EXPIRES, HELLO, REFUSALS};
+use common::{ATTRIBUTE_COOKIES, BODY_LIMIT, FIXED_EXPIRES, HELLO, REFUSALS, first_detail};
 
 fn client() -> TestClient {
     TestClient::new(common::app())
-}
-
-/// The first entry of a FastAPI-shaped error body.
-fn first_detail(body: &Value) -> &Value {
-    body["detail"].get(0).unwrap_or_else(|| panic!("no detail list in {body}"))
 }
 
 // --- Cookies ------------------------------------------------------------------------------

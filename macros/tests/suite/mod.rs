@@ -187,138 +187,78 @@ macro_rules! tests {
             mod over_http {
                 use super::*;
 
-                struct Served {
-                    base: String,
-                    client: reqwest::Client,
-                    stop: Option<tokio::sync::oneshot::Sender<()>>,
-                }
-
-                impl Drop for Served {
-                    fn drop(&mut self) {
-                        if let Some(stop) = self.stop.take() {
-                            let _ = stop.send(());
-                        }
-                    }
-                }
-
-                async fn serve() -> Served {
-                    let server = $app.bind("127.0.0.1:0").await.expect("binds");
-                    let base = format!("http://{}", server.local_addr().expect("an address"));
-                    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-                    tokio::spawn(
-                        server
-                            .with_graceful_shutdown(async {
-                                let _ = stopped.await;
-                            })
-                            .run(),
-                    );
-                    let client = reqwest::Client::builder().cookie_store(true).build().expect("a client");
-                    Served { base, client, stop: Some(stop) }
-                }
-
-                impl Served {
-                    async fn get(&self, path: &str) -> reqwest::Response {
-                        self.client.get(format!("{}{path}", self.base)).send().await.expect("answers")
-                    }
-                }
+                use cookie_route::TestServer;
 
                 #[tokio::test]
                 async fn every_parameter_kind() {
-                    let s = serve().await;
-                    let res = s.get("/users/42?q=hi").await;
-                    assert_eq!(
-                        res.json::<Value>().await.unwrap(),
-                        json!({"user_id": 42, "q": "hi", "limit": 10})
-                    );
-                    let res = s
-                        .client
-                        .get(format!("{}/headers/", s.base))
-                        .header("user-agent", "ua")
-                        .header("x-token", "t")
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(res.json::<Value>().await.unwrap(), json!({"user_agent": "ua", "token": "t"}));
-                    let res = s
-                        .client
-                        .get(format!("{}/required-cookie/", s.base))
-                        .header("cookie", "__Host-sid=9")
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(res.json::<Value>().await.unwrap(), json!({"sid": 9}));
-                    let res = s
-                        .client
-                        .post(format!("{}/form/", s.base))
-                        .form(&[("user", "ann")])
-                        .send()
-                        .await
-                        .unwrap();
+                    let server = TestServer::start($app).await;
+                    let client = server.client();
+                    let res = client.get("/users/42?q=hi").send().await;
+                    assert_eq!(res.json::<Value>(), json!({"user_id": 42, "q": "hi", "limit": 10}));
+                    let res = client.get("/headers/").header("user-agent", "ua").header("x-token", "t").send().await;
+                    assert_eq!(res.json::<Value>(), json!({"user_agent": "ua", "token": "t"}));
+                    let res = client.get("/required-cookie/").header("cookie", "__Host-sid=9").send().await;
+                    assert_eq!(res.json::<Value>(), json!({"sid": 9}));
+                    let res = client.post("/form/").form(&[("user", "ann")]).send().await;
                     assert_eq!(res.status(), 201);
-                    assert_eq!(res.text().await.unwrap(), "ann");
+                    assert_eq!(res.text(), "ann");
                 }
 
                 #[tokio::test]
                 async fn validation_errors_are_fastapi_shaped() {
-                    let s = serve().await;
-                    let res = s.get("/required-cookie/").await;
+                    let server = TestServer::start($app).await;
+                    let client = server.client();
+                    let res = client.get("/required-cookie/").send().await;
                     assert_eq!(res.status(), 422);
                     assert_eq!(res.headers()["content-type"], "application/json");
                     assert_eq!(
-                        res.json::<Value>().await.unwrap(),
+                        res.json::<Value>(),
                         json!({"detail": [{"type": "missing", "loc": ["cookie", "__Host-sid"], "msg": "Field required", "input": null}]})
                     );
-                    let res = s.get("/users/abc").await;
-                    let body = res.json::<Value>().await.unwrap();
+                    let res = client.get("/users/abc").send().await;
+                    let body = res.json::<Value>();
                     assert_eq!(body["detail"][0]["type"], "int_parsing");
                     assert_eq!(body["detail"][0]["loc"], json!(["path", "user_id"]));
                     assert_eq!(body["detail"][0]["input"], "abc");
-                    let res = s
-                        .client
-                        .post(format!("{}/user/", s.base))
-                        .json(&json!({"username": "a", "password": "p"}))
-                        .send()
-                        .await
-                        .unwrap();
+                    let res = client.post("/user/").json(&json!({"username": "a", "password": "p"})).send().await;
                     assert_eq!(res.status(), 422);
-                    assert_eq!(
-                        res.json::<Value>().await.unwrap()["detail"][0]["loc"],
-                        json!(["body", "email"])
-                    );
+                    assert_eq!(res.json::<Value>()["detail"][0]["loc"], json!(["body", "email"]));
                 }
 
                 #[tokio::test]
                 async fn response_models_over_http() {
-                    let s = serve().await;
+                    let server = TestServer::start($app).await;
+                    let client = server.client();
                     let user = json!({"username": "john", "password": "secret", "email": "j@example.com"});
-                    let res = s.client.post(format!("{}/user/", s.base)).json(&user).send().await.unwrap();
-                    let text = res.text().await.unwrap();
+                    let res = client.post("/user/").json(&user).send().await;
+                    let text = res.text();
                     assert!(!text.contains("secret"), "{text}");
                     assert_eq!(
                         serde_json::from_str::<Value>(&text).unwrap(),
                         json!({"username": "john", "email": "j@example.com", "full_name": null})
                     );
                     assert_eq!(
-                        s.get("/items/foo").await.json::<Value>().await.unwrap(),
+                        client.get("/items/foo").send().await.json::<Value>(),
                         json!({"name": "Foo", "price": 50.2})
                     );
                     assert_eq!(
-                        s.get("/items/bar/name").await.json::<Value>().await.unwrap(),
+                        client.get("/items/bar/name").send().await.json::<Value>(),
                         json!({"name": "Bar", "description": "The bartenders"})
                     );
                     assert_eq!(
-                        s.get("/items/foo/public").await.json::<Value>().await.unwrap(),
+                        client.get("/items/foo/public").send().await.json::<Value>(),
                         json!({"name": "Foo", "description": null, "price": 50.2, "tags": []})
                     );
-                    let res = s.get("/invalid-item/").await;
+                    let res = client.get("/invalid-item/").send().await;
                     assert_eq!(res.status(), 500);
-                    assert!(!res.text().await.unwrap().contains("do-not-leak"));
+                    assert!(!res.text().contains("do-not-leak"));
                 }
 
                 #[tokio::test]
                 async fn temporal_response_and_dependency_cookies_reach_the_jar() {
-                    let s = serve().await;
-                    let res = s.get("/profiles/3").await;
+                    let server = TestServer::start($app).await;
+                    let client = server.client();
+                    let res = client.get("/profiles/3").send().await;
                     assert_eq!(res.status(), 202);
                     let cookies: Vec<String> = res
                         .headers()
@@ -328,13 +268,13 @@ macro_rules! tests {
                         .collect();
                     assert!(cookies.iter().any(|c| c.starts_with("last_user=3;")), "{cookies:?}");
                     assert_eq!(
-                        res.json::<Value>().await.unwrap(),
+                        res.json::<Value>(),
                         json!({"username": "user3", "email": "user3@example.com", "full_name": null})
                     );
-                    let first = s.get("/dep-cookie/").await.json::<Value>().await.unwrap();
+                    let first = client.get("/dep-cookie/").send().await.json::<Value>();
                     assert_eq!(first, json!({"tracking_id": "visitor-1", "new_visitor": true}));
                     // The jar sends the dependency's cookie back: the visitor is known now.
-                    let second = s.get("/dep-cookie/").await.json::<Value>().await.unwrap();
+                    let second = client.get("/dep-cookie/").send().await.json::<Value>();
                     assert_eq!(second, json!({"tracking_id": "visitor-1", "new_visitor": false}));
                 }
             }

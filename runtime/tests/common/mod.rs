@@ -38,6 +38,11 @@ pub(crate) const REFUSALS: &[(&str, &str)] = &[
     ("path-semicolon", "AttributeCharacter"),
 ];
 
+/// The first entry of the `detail` list of a FastAPI-shaped error body.
+pub(crate) fn first_detail(body: &serde_json::Value) -> &serde_json::Value {
+    body["detail"].get(0).unwrap_or_else(|| panic!("no detail list in {body}"))
+}
+
 /// The app under test.
 pub(crate) fn app() -> App {
     App::new()

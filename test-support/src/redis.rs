@@ -1,7 +1,7 @@
 //! A Redis server for one test: a `redis-server` child on a free loopback port, killed when
 //! the test ends, or the server at `COOKIE_ROUTE_TEST_REDIS_URL`. Without either the test
-//! fails saying what to install: Redis tests are never skipped. Shared by the runtime's
-//! store tests and the example app's two-instance tests (`#[path]`-included).
+//! fails saying what to install: Redis tests are never skipped. Used by the runtime's store
+//! and session tests and the example app's two-instance test.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -13,13 +13,22 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A Redis server for one test: a `redis-server` child killed on drop, or the server at
 /// `COOKIE_ROUTE_TEST_REDIS_URL`.
-pub(crate) struct TestRedis {
-    pub(crate) url: String,
+#[derive(Debug)]
+pub struct TestRedis {
+    /// The server's URL, `redis://127.0.0.1:PORT/` (or the variable's value).
+    pub url: String,
     child: Option<Child>,
 }
 
 impl TestRedis {
-    pub(crate) fn start() -> Self {
+    /// Starts `redis-server` on a free loopback port (three tries, in case another process
+    /// takes the port first), or takes the server at `COOKIE_ROUTE_TEST_REDIS_URL`.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` is not installed (saying how to install it) or does not answer
+    /// `PING` in time.
+    pub fn start() -> Self {
         if let Some(url) = std::env::var(URL_VAR).ok().filter(|url| !url.is_empty()) {
             return Self { url, child: None };
         }
