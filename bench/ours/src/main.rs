@@ -67,6 +67,6 @@ fn port() -> String {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), cookie_route::StartError> {
     App::declared().serve(format!("127.0.0.1:{}", port())).await
 }
