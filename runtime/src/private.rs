@@ -320,7 +320,7 @@ pub async fn body<T: FromBody>(request: &Request) -> Result<T, Error> {
     T::from_body(request).await
 }
 
-/// The pipeline's last step (see [`crate::pipeline`]): cookies read with an old key are
+/// The pipeline's last step (see `runtime/src/pipeline.rs`): cookies read with an old key are
 /// re-issued, and the session is saved. Most requests have neither, and get `None`.
 pub fn after<'a>(
     request: &'a Request,
