@@ -65,11 +65,10 @@ pub(crate) fn render(cookie: Cookie<'_>) -> Result<HeaderValue, CookieError> {
         None => cookie.max_age().map(expires_after),
     };
     let expires = expires.as_ref().map(HttpDate::as_bytes);
-    let secure = cookie.secure() == Some(true)
-        || partitioned
-        || (cookie.secure().is_none() && same_site == SameSite::None);
+    // `SameSite=None` and `Partitioned` without `Secure` are refused below, not fixed.
+    let secure = cookie.secure() == Some(true);
     let attributes = Attributes {
-        secure: cookie.secure() == Some(true),
+        secure,
         same_site_none: same_site == SameSite::None,
         partitioned,
         domain,
