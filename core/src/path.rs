@@ -5,9 +5,12 @@
 //! the rest of the path. Parameter names are Rust identifiers. When several patterns match a
 //! request, literal segments win over parameters and parameters over catch-alls, segment by
 //! segment from the left; two patterns of the same shape (the same literals, parameters in the
-//! same places) conflict.
+//! same places) conflict. [`tree::Tree`] finds, for a request path, the pattern that matches
+//! it by these rules.
 
 use std::fmt;
+
+pub mod tree;
 
 /// One segment of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,12 +15,6 @@ pub mod __private {
     //! Not public API.
     pub use crate::private::*;
 }
-#[doc(hidden)]
-pub mod __bench {
-    //! Not public API, for benches: crate-private parts timed on their own by
-    //! `runtime/benches/`. May change or go in any release.
-    pub use crate::router::{BenchRouter as Router, Params};
-}
 pub mod model;
 mod pipeline;
 mod private;

@@ -1,19 +1,21 @@
 //! Route lookup in tables of 10, 100 and 1000 routes, against `matchit` on the same routes.
 //!
-//! `cargo bench -p cookie-route --bench router`
+//! `cargo bench -p cookie-route-core --bench router`
 //!
-//! A table of `n` routes holds `GET /r{i}/items` and `GET /r{i}/items/{id}` for `i` below
-//! `n / 2`, `i` written with four digits so that every table's paths have the same length.
-//! Each lookup finds a route in the middle of the table (`i = n / 4`) and one near its end
-//! (`i = n / 2 - 1`), static and with a parameter. Ours is the crate-private table
-//! (`__bench::Router`, not public API) and answers what dispatch needs: the route (after the
-//! method) and the parameters' byte ranges in the path. The `matchit` rows call
-//! `matchit::Router::at` and read the parameter values, as any user of it does.
+//! A table of `n` routes holds `/r{i}/items` and `/r{i}/items/{id}` for `i` below `n / 2`,
+//! `i` written with four digits so that every table's paths have the same length. Each
+//! lookup finds a route in the middle of the table (`i = n / 4`) and one near its end
+//! (`i = n / 2 - 1`), static and with a parameter. Ours is the path tree the runtime's route
+//! table is built on (`cookie_route_core::path::tree::Tree`, its values the patterns'
+//! indices here); a lookup answers the value and the parameters' byte ranges in the path.
+//! The runtime's method check on the leaf it finds (an index for GET, HEAD and POST) is not
+//! in these rows. The `matchit` rows call `matchit::Router::at` and read the parameter
+//! values, as any user of it does.
 
 use std::hint::black_box;
 
-use cookie_route::__bench::Router;
-use cookie_route::Method;
+use cookie_route_core::path::PathPattern;
+use cookie_route_core::path::tree::{Params, Tree};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 const SIZES: [usize; 3] = [10, 100, 1000];
@@ -23,14 +25,15 @@ fn patterns(n: usize) -> Vec<String> {
 }
 
 fn lookup(c: &mut Criterion) {
-    let tables: Vec<(usize, Router, matchit::Router<usize>)> = SIZES
+    let tables: Vec<(usize, Tree<usize>, matchit::Router<usize>)> = SIZES
         .iter()
         .map(|&n| {
             let patterns = patterns(n);
             assert_eq!(patterns.len(), n);
-            let ours = Router::build(patterns.iter().map(|p| (Method::GET, p.as_str()))).unwrap();
+            let mut ours = Tree::new();
             let mut theirs = matchit::Router::new();
             for (i, p) in patterns.iter().enumerate() {
+                ours.insert(&PathPattern::parse(p).unwrap(), i).unwrap();
                 theirs.insert(p.as_str(), i).unwrap();
             }
             (n, ours, theirs)
@@ -48,13 +51,15 @@ fn lookup(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("route_lookup_{case}"));
         for (n, ours, theirs) in &tables {
             let path = path(*n);
-            let (pattern, params) = ours.lookup(&Method::GET, &path).unwrap();
+            let mut params = Params::default();
+            let found = ours.find(&path, &mut params).unwrap();
             let matched = theirs.at(&path).unwrap();
-            assert_eq!(pattern, patterns(*n)[*matched.value]);
+            assert_eq!(found, matched.value);
             assert_eq!(params.len(), matched.params.len());
             group.bench_with_input(BenchmarkId::new("ours", n), &path, |b, path| {
                 b.iter(|| {
-                    ours.lookup(&Method::GET, black_box(path)).map(|(p, v)| p.len() + v.len())
+                    let mut params = Params::default();
+                    ours.find(black_box(path), &mut params).map(|&i| i + params.len())
                 })
             });
             group.bench_with_input(BenchmarkId::new("matchit", n), &path, |b, path| {
