@@ -153,7 +153,7 @@ impl App {
     /// Adds every route declared with `#[cookie_route]` to this app.
     #[must_use]
     pub fn with_declared(mut self) -> Self {
-        for route in crate::private::declared_routes() {
+        for route in declared_routes() {
             for method in route.methods {
                 match Method::from_bytes(method.as_bytes()) {
                     Ok(method) => {
@@ -464,4 +464,27 @@ where
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
         self.dispatch(request.map(request_body), None)
     }
+}
+
+/// A route declared with `#[cookie_route]`, collected across the program.
+#[derive(Debug)]
+pub struct DeclaredRoute {
+    /// The methods it answers.
+    pub methods: &'static [&'static str],
+    /// Its path pattern.
+    pub path: &'static str,
+    /// The generated handler.
+    pub handler: fn(Request) -> BoxFuture<Response>,
+    /// `file:line:col` of the declaration.
+    pub location: &'static str,
+}
+
+inventory::collect!(DeclaredRoute);
+
+/// Every declared route, sorted by path and method for a stable order.
+fn declared_routes() -> Vec<&'static DeclaredRoute> {
+    let mut routes: Vec<&'static DeclaredRoute> =
+        inventory::iter::<DeclaredRoute>.into_iter().collect();
+    routes.sort_by(|a, b| (a.path, a.methods, a.location).cmp(&(b.path, b.methods, b.location)));
+    routes
 }

@@ -10,7 +10,8 @@ use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
 
-use crate::error::BoxError;
+/// A boxed error from a body, a user's code or a store.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// A response body: empty, a buffer, or a stream.
 pub struct Body {

@@ -10,8 +10,7 @@ use serde::Serialize;
 use crate::response::{HeaderError, IntoResponse, Response};
 use crate::set_cookie::CookieError;
 
-/// A boxed error from a body, a user's code or a store.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub use crate::body::BoxError;
 
 /// What a request can fail with, from a body that does not fit to a handler's own error.
 ///

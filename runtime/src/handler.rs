@@ -6,9 +6,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::pipeline;
+use crate::pipeline::{self, Pending};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
+use crate::shared::Shared;
 
 /// A boxed, sendable future, as handlers return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -68,10 +69,26 @@ impl RouteHandler {
                 let shared = Arc::clone(request.shared());
                 let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(request)))
                     .map_err(|payload| panic_message(payload.as_ref()))?;
-                Ok(pipeline::around(future, pending, shared))
+                Ok(around(future, pending, shared))
             }
         }
     }
+}
+
+/// A handler written by hand, which owns its request: its future, then step 3 with the
+/// request's pending work, kept by `pending` after the request is gone.
+fn around(
+    handler: BoxFuture<Response>,
+    pending: Arc<Pending>,
+    shared: Arc<Shared>,
+) -> BoxFuture<Response> {
+    Box::pin(async move {
+        let mut response = handler.await;
+        if let Some(later) = pipeline::after(&pending, &shared, &mut response) {
+            later.await;
+        }
+        response
+    })
 }
 
 pin_project_lite::pin_project! {

@@ -40,9 +40,9 @@ pub use limits::Limits;
 pub use request::{RemoteAddr, Request};
 pub use response::{HeaderError, Html, IntoResponse, Json, Response};
 pub use server::{Server, shutdown_signal};
-pub use session::{MemoryStore, Session, SessionConfig, SessionStore};
 #[cfg(feature = "redis")]
 pub use session::RedisStore;
+pub use session::{MemoryStore, Session, SessionConfig, SessionStore};
 pub use set_cookie::CookieError;
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};

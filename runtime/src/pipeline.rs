@@ -12,8 +12,8 @@
 //! A generated handler runs the three steps inline, since it still holds its request when
 //! its function returns. A handler written by hand owns its request, so the dispatcher keeps
 //! a handle on the request's [`Pending`] work and runs step 3 when the handler's future
-//! ends ([`around`]). Either way, nothing a handler reads under an old key or changes in the
-//! session is lost.
+//! ends (`handler::RouteHandler::call`). Either way, nothing a handler reads under an old key
+//! or changes in the session is lost.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,7 +24,6 @@ use cookie::Cookie;
 use http::StatusCode;
 
 use crate::body::Body;
-use crate::handler::BoxFuture;
 use crate::model::{FilterOptions, ResponseModel, filter_to_vec};
 use crate::response::{IntoResponse, Json, Response};
 use crate::session::Session;
@@ -169,27 +168,15 @@ async fn after_slow(pending: &Pending, shared: &Shared, response: &mut Response)
             tracing::error!(%error, "could not re-issue a cookie under the current key");
         }
     }
-    if let Some(session) = session
-        && let Err(error) = session.save(shared, response).await
-    {
-        *response = error.into_response();
-    }
-}
-
-/// A handler written by hand, which owns its request: its future, then step 3 with the
-/// request's pending work, kept by `pending` after the request is gone.
-pub(crate) fn around(
-    handler: BoxFuture<Response>,
-    pending: Arc<Pending>,
-    shared: Arc<Shared>,
-) -> BoxFuture<Response> {
-    Box::pin(async move {
-        let mut response = handler.await;
-        if let Some(later) = after(&pending, &shared, &mut response) {
-            later.await;
+    if let Some(session) = session {
+        let saved = match shared.session_setup() {
+            Ok((keys, config)) => session.save(keys, config, response).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = saved {
+            *response = error.into_response();
         }
-        response
-    })
+    }
 }
 
 /// What a handler with a response model may return: `Json<T>` (filtered), a full

@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 pub use inventory;
 
-pub use crate::app::App;
+pub use crate::app::{App, DeclaredRoute};
 pub use crate::error::{Error, ErrorDetail, Loc};
 pub use crate::extract::{FromBody, FromRequest};
 pub use crate::handler::BoxFuture;
@@ -171,29 +171,6 @@ pub fn declared_cookie(
 /// What removes a declared cookie: its name, `Path` and `Domain`.
 pub fn declared_removal(name: &'static str, attributes: &CookieAttributes) -> Cookie<'static> {
     apply(Cookie::new(name, ""), attributes)
-}
-
-/// A route declared with `#[cookie_route]`, collected across the program.
-#[derive(Debug)]
-pub struct DeclaredRoute {
-    /// The methods it answers.
-    pub methods: &'static [&'static str],
-    /// Its path pattern.
-    pub path: &'static str,
-    /// The generated handler.
-    pub handler: fn(Request) -> BoxFuture<Response>,
-    /// `file:line:col` of the declaration.
-    pub location: &'static str,
-}
-
-inventory::collect!(DeclaredRoute);
-
-/// Every declared route, sorted by path and method for a stable order.
-pub fn declared_routes() -> Vec<&'static DeclaredRoute> {
-    let mut routes: Vec<&'static DeclaredRoute> =
-        inventory::iter::<DeclaredRoute>.into_iter().collect();
-    routes.sort_by(|a, b| (a.path, a.methods, a.location).cmp(&(b.path, b.methods, b.location)));
-    routes
 }
 
 /// The validation errors of one request, collected so that a 422 lists them all.

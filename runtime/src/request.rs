@@ -20,9 +20,9 @@ use crate::cookies::RequestCookies;
 use crate::error::{BoxError, Error, ErrorDetail, Loc};
 use crate::keys::Keys;
 use crate::pipeline::{Pending, PendingSlot};
-use crate::router::Params;
 use crate::session::Session;
 use crate::shared::Shared;
+use cookie_route_core::path::tree::Params;
 
 /// The body as it arrived, before anyone read it.
 #[cfg_attr(not(feature = "test-client"), allow(dead_code))] // `Full` is the test client's

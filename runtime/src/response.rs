@@ -10,7 +10,7 @@ use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
 use crate::body::Body;
-use crate::error::BoxError;
+use crate::body::BoxError;
 use crate::set_cookie::{self, CookieError};
 
 /// A header name or value that cannot be sent (CR, LF, NUL, a name that is not a token).

@@ -38,7 +38,6 @@ pub use store::{Record, SessionStore, StoreFuture};
 use crate::error::Error;
 use crate::keys::Keys;
 use crate::response::Response;
-use crate::shared::Shared;
 
 /// Where session data lives.
 #[derive(Clone)]
@@ -316,8 +315,12 @@ impl Session {
 
     /// Writes the session into `response`: the cookie, and the store's record. The pipeline
     /// calls it once per request that loaded the session, whatever its handler.
-    pub(crate) async fn save(&self, shared: &Shared, response: &mut Response) -> Result<(), Error> {
-        let (keys, config) = shared.session_setup()?;
+    pub(crate) async fn save(
+        &self,
+        keys: &Keys,
+        config: &SessionConfig,
+        response: &mut Response,
+    ) -> Result<(), Error> {
         let name = config.wire_name();
         // Take what to do out of the lock: a store's await must not hold it.
         let (cleared, data, created, old_id, write, id) = {
