@@ -31,12 +31,13 @@ use crate::shared::Shared;
 
 /// What waits for the response once the handler has made it: cookies to re-issue under the
 /// current key, and the loaded session. Filled while the request is handled; most requests
-/// leave it empty and are finished without taking its lock.
+/// leave it empty and are finished without taking its lock. The work itself is boxed when
+/// there is some, so that every request (moved several times on its way) stays small.
 #[derive(Default)]
 pub(crate) struct Pending {
     /// Whether `work` holds anything.
     any: AtomicBool,
-    work: Mutex<Work>,
+    work: Mutex<Option<Box<Work>>>,
 }
 
 #[derive(Default)]
@@ -46,14 +47,19 @@ struct Work {
 }
 
 impl Pending {
-    fn work(&self) -> MutexGuard<'_, Work> {
+    fn work(&self) -> MutexGuard<'_, Option<Box<Work>>> {
         self.work.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes the work, making it on first use.
+    fn add(&self, change: impl FnOnce(&mut Work)) {
+        change(self.work().get_or_insert_default());
+        self.any.store(true, Ordering::Release);
     }
 
     /// Re-issues `cookie` (already sealed under the current key) with the response.
     pub(crate) fn reissue(&self, cookie: Cookie<'static>) {
-        self.work().reissue.push(cookie);
-        self.any.store(true, Ordering::Release);
+        self.add(|work| work.reissue.push(cookie));
     }
 
     /// The session, once loaded.
@@ -61,13 +67,12 @@ impl Pending {
         if !self.is_waiting() {
             return None;
         }
-        self.work().session.clone()
+        self.work().as_ref().and_then(|work| work.session.clone())
     }
 
     /// Keeps the loaded session, to be saved with the response.
     pub(crate) fn set_session(&self, session: Session) {
-        self.work().session = Some(session);
-        self.any.store(true, Ordering::Release);
+        self.add(|work| work.session = Some(session));
     }
 
     fn is_waiting(&self) -> bool {
@@ -158,7 +163,8 @@ pub(crate) fn after<'a>(
 }
 
 async fn after_slow(pending: &Pending, shared: &Shared, response: &mut Response) {
-    let Work { reissue, session } = std::mem::take(&mut *pending.work());
+    let Some(work) = pending.work().take() else { return };
+    let Work { reissue, session } = *work;
     for cookie in reissue {
         let name = cookie.name();
         let set_already = response
