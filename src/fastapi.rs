@@ -192,10 +192,21 @@ impl FromRequest for Tracking {
     }
 }
 
+/// What `/dep-cookie/` answers. A struct, not `json!`: its keys stay in this order (a
+/// `serde_json::Map` sorts them, unless serde_json's `preserve_order` feature is on).
+#[derive(Serialize)]
+struct TrackingOut {
+    tracking_id: String,
+    new_visitor: bool,
+}
+
 #[cookie_route(GET "/dep-cookie/")]
-async fn dep_cookie(tracking: Tracking, response: &mut Response) -> Result<Json<Value>, Error> {
+async fn dep_cookie(
+    tracking: Tracking,
+    response: &mut Response,
+) -> Result<Json<TrackingOut>, Error> {
     response.set_cookie(Cookie::new("handler_cookie", "from-handler"))?;
-    Ok(Json(json!({ "tracking_id": tracking.id, "new_visitor": tracking.new_visitor })))
+    Ok(Json(TrackingOut { tracking_id: tracking.id, new_visitor: tracking.new_visitor }))
 }
 
 static TASKS: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(|| {

@@ -58,12 +58,19 @@ async fn set_protected(request: &Request, response: &mut Response) -> Result<&'s
     Ok("set")
 }
 
+/// What `/read-protected` answers: a struct, so that the keys keep this order.
+#[derive(Serialize)]
+struct Protected {
+    user: Option<String>,
+    token: Option<String>,
+}
+
 #[cookie_route(GET "/read-protected")]
 async fn read_protected(
     #[cookie(name = "signed_user", signed)] user: Option<String>,
     #[cookie(name = "private_token", private)] token: Option<String>,
-) -> Json<Value> {
-    Json(json!({ "user": user, "token": token }))
+) -> Json<Protected> {
+    Json(Protected { user, token })
 }
 
 fn app(config: SessionConfig, keys: Keys) -> App {

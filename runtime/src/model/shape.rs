@@ -52,7 +52,9 @@ pub struct FieldSchema {
     pub shape: fn() -> Shape,
     /// The value written when the handler's value lacks the field (`None`: the field is
     /// required). `Option` fields default to `null`; `#[serde(default)]` fields to their
-    /// `Default`, `#[serde(default = "path")]` to `path()`.
+    /// `Default`, `#[serde(default = "path")]` to `path()`. A default that holds a model is
+    /// written with the model's fields in the model's order, whatever the order of the
+    /// `Value`'s objects (sorted by key, unless serde_json's `preserve_order` is on).
     pub default: Option<fn() -> serde_json::Value>,
 }
 

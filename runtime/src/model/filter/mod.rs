@@ -19,19 +19,25 @@
 //! made the derived `Serialize` impls copy it around, and the rest is what keeps the filter
 //! within a few percent of `serde_json::to_vec` on the model type itself.
 //!
-//! [`filter_to_vec_reference`] is the same filter written the simple way (through a
-//! `serde_json::Value`); the tests use it as the oracle, and the streaming filter falls back
-//! to it for inputs that repeat a field of a model, which only hand-written `Serialize` impls
-//! or colliding `flatten`ed fields produce.
+//! [`filter_to_vec_reference`] is the same filter written the simple way (through a [`Tree`],
+//! a JSON value whose objects keep their order); the tests use it as the oracle, and the
+//! streaming filter falls back to it for inputs that repeat a field of a model, which only
+//! hand-written `Serialize` impls or colliding `flatten`ed fields produce.
+//!
+//! Nothing here depends on the order of a `serde_json::Map`, which changes with serde_json's
+//! `preserve_order` feature (sorted by key without it): a model's fields are written in the
+//! model's order, a map's entries and an `Any` value's in the order they were serialized.
 //!
 //! The parts: [`context`] is the state of one filtering; [`serializer`] is the serializer,
 //! [`string`] its string writer, [`keys`] its keys and field names (what a thread keeps of a
 //! model's keys, a map's keys) and [`out_of_order`] its path for the fields that do not arrive
 //! in their turn; [`error`] builds error paths, and [`reference`](mod@reference) is the
-//! reference filter.
+//! reference filter; [`tree`] is the value the slow paths hold whole (the reference filter,
+//! enum variants with data, defaults).
 //!
 //! [`ShapeSer`]: serializer
 //! [`Frame`]: context::Frame
+//! [`Tree`]: tree::Tree
 
 mod context;
 mod error;
@@ -40,6 +46,7 @@ mod out_of_order;
 mod reference;
 mod serializer;
 mod string;
+mod tree;
 
 use serde::Serialize;
 

@@ -12,6 +12,7 @@ use super::error::{Error, Seg};
 use super::keys::{kept, write_cached_key};
 use super::reference::shaped;
 use super::serializer::{write_any, write_value};
+use super::tree::{default_tree, to_tree};
 use crate::model::{FieldSchema, Shape};
 
 /// The bytes of fields that arrived before an earlier field of their model.
@@ -150,7 +151,7 @@ fn drain(ctx: &mut Ctx<'_>, finish: bool) -> Result<(), Error> {
                         let value = default();
                         if !(options.exclude_none && value.is_null()) {
                             write_cached_key(&mut ctx.out, key, frame.first, field.name);
-                            write_any(&value, &mut ctx.out)?;
+                            write_default(value, field, &mut ctx.out)?;
                             frame.first = false;
                         }
                     }
@@ -161,6 +162,17 @@ fn drain(ctx: &mut Ctx<'_>, finish: bool) -> Result<(), Error> {
         frame.next += 1;
     }
     Ok(())
+}
+
+/// Writes a field's default: a scalar or an empty array or object as it is, anything else in
+/// the order of the field's shape (see [`default_tree`]).
+fn write_default(value: Value, field: &FieldSchema, out: &mut Vec<u8>) -> Result<bool, Error> {
+    match &value {
+        Value::Array(items) if !items.is_empty() => {}
+        Value::Object(map) if !map.is_empty() => {}
+        _ => return write_any(&value, out),
+    }
+    write_any(&default_tree(value, (field.shape)()), out)
 }
 
 /// Closes a model's object that lacks fields or has fields waiting.
@@ -193,12 +205,13 @@ fn omitted<T: Serialize + ?Sized>(
         || (options.exclude_defaults && field.default.is_some_and(|d| is_default(value, shape, d)))
 }
 
-/// Whether `value`, filtered, equals `default()`, compared as `Value`s as the reference does.
+/// Whether `value`, filtered, equals `default()`, compared as `Value`s (objects in any order)
+/// as the reference does.
 #[cold]
 fn is_default<T: Serialize + ?Sized>(value: &T, shape: Shape, default: fn() -> Value) -> bool {
     let options = FilterOptions::default();
-    serde_json::to_value(value)
+    to_tree(value)
         .ok()
         .and_then(|value| shaped(value, shape, &options, false, "$").ok())
-        .is_some_and(|value| value == default())
+        .is_some_and(|value| value.into_value() == default())
 }

@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 use serde::ser;
-use serde_json::Value;
 use serde_json::ser::{CompactFormatter, Formatter as _};
 
 use super::FilterOptions;
@@ -14,6 +13,7 @@ use super::keys::{KeySer, kept, name_bit, same_name, write_cached_key, write_key
 use super::out_of_order::{close_model_slow, put};
 use super::reference::shaped_sh;
 use super::string::write_str;
+use super::tree::{self, MapTree, SeqTree, Tree};
 use crate::model::{FieldSchema, Shape};
 
 /// Writes `value` as it is, with serde_json; `true` if it was `null`.
@@ -50,10 +50,10 @@ pub(super) fn write_expected<T: Serialize + ?Sized>(
     value.serialize(ShapeSer(ctx))
 }
 
-/// Writes a value that had to be built as a `serde_json::Value` (enum variants with data),
-/// filtered by the reference filter.
+/// Writes a value that had to be built as a [`Tree`] (enum variants with data), filtered by
+/// the reference filter.
 #[cold]
-fn write_json_value(value: Value, expect: Expect, ctx: &mut Ctx<'_>) -> Result<bool, Error> {
+fn write_tree(value: Tree, expect: Expect, ctx: &mut Ctx<'_>) -> Result<bool, Error> {
     let filtered = shaped_sh(value, expect.sh, expect.nullable, ctx.options, expect.top, "$")
         .map_err(Error::failure)?;
     write_any(&filtered, &mut ctx.out)
@@ -107,21 +107,14 @@ impl<'a, 'o> ShapeSer<'a, 'o> {
         Ok(Compound(self.0))
     }
 
-    fn variant<S>(
-        self,
-        inner: Result<S, serde_json::Error>,
-    ) -> Result<VariantSer<'a, 'o, S>, Error> {
+    fn variant<S>(self, inner: Result<S, Error>) -> Result<VariantSer<'a, 'o, S>, Error> {
         let expect = self.0.expect;
         if !matches!(expect.sh, Sh::Any | Sh::Map(_) | Sh::Model(_)) {
             return Err(self.wrong("an object"));
         }
-        Ok(VariantSer { inner: inner.map_err(Error::json)?, ctx: self.0, expect })
+        Ok(VariantSer { inner: inner?, ctx: self.0, expect })
     }
 }
-
-type JsonValueSer = serde_json::value::Serializer;
-type JsonTupleVariant = <JsonValueSer as ser::Serializer>::SerializeTupleVariant;
-type JsonStructVariant = <JsonValueSer as ser::Serializer>::SerializeStructVariant;
 
 impl<'a, 'o> ser::Serializer for ShapeSer<'a, 'o> {
     type Ok = bool;
@@ -129,10 +122,10 @@ impl<'a, 'o> ser::Serializer for ShapeSer<'a, 'o> {
     type SerializeSeq = Compound<'a, 'o>;
     type SerializeTuple = Compound<'a, 'o>;
     type SerializeTupleStruct = Compound<'a, 'o>;
-    type SerializeTupleVariant = VariantSer<'a, 'o, JsonTupleVariant>;
+    type SerializeTupleVariant = VariantSer<'a, 'o, SeqTree>;
     type SerializeMap = Compound<'a, 'o>;
     type SerializeStruct = Compound<'a, 'o>;
-    type SerializeStructVariant = VariantSer<'a, 'o, JsonStructVariant>;
+    type SerializeStructVariant = VariantSer<'a, 'o, MapTree>;
 
     #[inline]
     fn serialize_bool(self, v: bool) -> Result<bool, Error> {
@@ -308,20 +301,13 @@ impl<'a, 'o> ser::Serializer for ShapeSer<'a, 'o> {
         variant: &'static str,
         value: &T,
     ) -> Result<bool, Error> {
-        // `{"variant": value}`: rare enough to go through a `Value`.
+        // `{"variant": value}`: rare enough to go through a `Tree`.
         let expect = self.0.expect;
         if !matches!(expect.sh, Sh::Any | Sh::Map(_) | Sh::Model(_)) {
             return Err(self.wrong("an object"));
         }
-        let value = ser::Serializer::serialize_newtype_variant(
-            serde_json::value::Serializer,
-            name,
-            index,
-            variant,
-            value,
-        )
-        .map_err(Error::json)?;
-        write_json_value(value, expect, self.0)
+        let value = tree::newtype_variant(name, index, variant, value)?;
+        write_tree(value, expect, self.0)
     }
 
     #[inline]
@@ -349,14 +335,8 @@ impl<'a, 'o> ser::Serializer for ShapeSer<'a, 'o> {
         index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<VariantSer<'a, 'o, JsonTupleVariant>, Error> {
-        self.variant(ser::Serializer::serialize_tuple_variant(
-            serde_json::value::Serializer,
-            name,
-            index,
-            variant,
-            len,
-        ))
+    ) -> Result<VariantSer<'a, 'o, SeqTree>, Error> {
+        self.variant(tree::tuple_variant(name, index, variant, len))
     }
 
     #[inline(always)]
@@ -375,19 +355,13 @@ impl<'a, 'o> ser::Serializer for ShapeSer<'a, 'o> {
         index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<VariantSer<'a, 'o, JsonStructVariant>, Error> {
-        self.variant(ser::Serializer::serialize_struct_variant(
-            serde_json::value::Serializer,
-            name,
-            index,
-            variant,
-            len,
-        ))
+    ) -> Result<VariantSer<'a, 'o, MapTree>, Error> {
+        self.variant(tree::struct_variant(name, index, variant, len))
     }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enum variants with data: built as a `Value`, then filtered.
+// Enum variants with data: built as a `Tree`, then filtered.
 
 struct VariantSer<'a, 'o, S> {
     inner: S,
@@ -395,21 +369,21 @@ struct VariantSer<'a, 'o, S> {
     expect: Expect,
 }
 
-impl ser::SerializeTupleVariant for VariantSer<'_, '_, JsonTupleVariant> {
+impl ser::SerializeTupleVariant for VariantSer<'_, '_, SeqTree> {
     type Ok = bool;
     type Error = Error;
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeTupleVariant::serialize_field(&mut self.inner, value).map_err(Error::json)
+        ser::SerializeTupleVariant::serialize_field(&mut self.inner, value)
     }
 
     fn end(self) -> Result<bool, Error> {
-        let value = ser::SerializeTupleVariant::end(self.inner).map_err(Error::json)?;
-        write_json_value(value, self.expect, self.ctx)
+        let value = ser::SerializeTupleVariant::end(self.inner)?;
+        write_tree(value, self.expect, self.ctx)
     }
 }
 
-impl ser::SerializeStructVariant for VariantSer<'_, '_, JsonStructVariant> {
+impl ser::SerializeStructVariant for VariantSer<'_, '_, MapTree> {
     type Ok = bool;
     type Error = Error;
 
@@ -419,12 +393,11 @@ impl ser::SerializeStructVariant for VariantSer<'_, '_, JsonStructVariant> {
         value: &T,
     ) -> Result<(), Error> {
         ser::SerializeStructVariant::serialize_field(&mut self.inner, key, value)
-            .map_err(Error::json)
     }
 
     fn end(self) -> Result<bool, Error> {
-        let value = ser::SerializeStructVariant::end(self.inner).map_err(Error::json)?;
-        write_json_value(value, self.expect, self.ctx)
+        let value = ser::SerializeStructVariant::end(self.inner)?;
+        write_tree(value, self.expect, self.ctx)
     }
 }
 
