@@ -40,13 +40,16 @@ pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
                 syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
                 syn::ReturnType::Default => item.sig.ident.span(),
             };
+            let requires = syn::Ident::new("__cookie_route_requires", Span::call_site());
             let handler_fn = expand::route::handler_fn(&route, &handler, return_span);
-            let register = expand::route::register(&route, &handler);
+            let (requires_fn, requires) = expand::route::requires_fn(&route, &requires);
+            let register = expand::route::register(&route, &handler, &requires);
             quote! {
                 #item
                 #[doc(hidden)]
                 const _: () = {
                     #handler_fn
+                    #requires_fn
                     #register
                 };
             }

@@ -44,7 +44,10 @@ fn attribute_route() {
     let name = syn::Ident::new("__cookie_route_handler", proc_macro2::Span::call_site());
     let mut tokens =
         crate::expand::route::handler_fn(&route, &name, proc_macro2::Span::call_site());
-    tokens.extend(crate::expand::route::register(&route, &name));
+    let requires = syn::Ident::new("__cookie_route_requires", proc_macro2::Span::call_site());
+    let (requires_fn, requires) = crate::expand::route::requires_fn(&route, &requires);
+    tokens.extend(requires_fn);
+    tokens.extend(crate::expand::route::register(&route, &name, &requires));
     check("attribute_route", tokens);
 }
 

@@ -18,6 +18,7 @@ use http_body_util::BodyExt;
 
 use crate::body::Body;
 use crate::error::{BoxError, Error, StartError};
+use crate::extract::Requirements;
 use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
@@ -26,6 +27,7 @@ use crate::response::{IntoResponse, Response};
 use crate::router::{Lookup, Params, Route, Router};
 use crate::session::SessionConfig;
 use crate::shared::{BodyLimits, Shared};
+use crate::state::StateMap;
 
 /// An app under construction: routes and limits.
 ///
@@ -51,7 +53,16 @@ pub struct App {
     not_found: Option<RouteHandler>,
     method_not_allowed: Option<RouteHandler>,
     automatic_options: bool,
+    state: StateMap,
+    /// Types registered with `state` more than once.
+    repeated_state: Vec<&'static str>,
+    /// What each declared route needs from the app (its dependencies' `requires`), with
+    /// the route as errors name it.
+    requirements: Vec<(String, RequiresFn)>,
 }
+
+/// A declared route's generated function that gathers what its dependencies need.
+type RequiresFn = fn(&mut Requirements);
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -103,7 +114,8 @@ impl App {
         location: impl Into<String>,
     ) -> Self {
         let automatic_options = self.automatic_options;
-        self.add(method, path, RouteHandler::custom(handler), location.into(), automatic_options)
+        let handler = RouteHandler::custom(handler);
+        self.add(method, path, handler, location.into(), automatic_options, None)
     }
 
     /// Adds a route whose handler the macros generated.
@@ -114,7 +126,11 @@ impl App {
         handler: RouteHandler,
         location: String,
         automatic_options: bool,
+        requires: Option<fn(&mut Requirements)>,
     ) -> Self {
+        if let Some(requires) = requires {
+            self.requirements.push((format!("`{method} {path}` at {location}"), requires));
+        }
         match PathPattern::parse(path) {
             Ok(pattern) => {
                 let param_names = pattern.params().map(Box::from).collect();
@@ -163,6 +179,7 @@ impl App {
                             RouteHandler::Generated(route.handler),
                             route.location.to_owned(),
                             false,
+                            Some(route.requires),
                         );
                     }
                     Err(_) => {
@@ -170,6 +187,27 @@ impl App {
                     }
                 }
             }
+        }
+        self
+    }
+
+    /// Registers `value` as the app's state of its type, which handlers and dependencies
+    /// take as [`State<T>`](crate::State) (or [`Request::state`]). Any number of types, each
+    /// once: a second value of a type makes [`App::build`] fail.
+    ///
+    /// ```
+    /// use cookie_route::{App, State};
+    ///
+    /// struct Config { greeting: &'static str }
+    ///
+    /// let app = App::new().state(Config { greeting: "hello" });
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[must_use]
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        if !self.state.insert(value) {
+            self.repeated_state.push(std::any::type_name::<T>());
         }
         self
     }
@@ -215,6 +253,21 @@ impl App {
     /// Checks the routes and limits and builds the service.
     pub fn build(self) -> Result<AppService, StartError> {
         let mut errors = self.errors;
+        for name in &self.repeated_state {
+            errors.push(format!("App::state: a value of type `{name}` is registered twice"));
+        }
+        for (route, requires) in &self.requirements {
+            let mut needs = Requirements::default();
+            requires(&mut needs);
+            for (id, name) in needs.states {
+                if !self.state.contains(id) {
+                    errors.push(format!(
+                        "{route} takes `State<{name}>`, but the app has no `{name}`: call \
+                         App::state"
+                    ));
+                }
+            }
+        }
         if let Err(e) = self.limits.check() {
             return Err(StartError::Config(format!("invalid limits: {e}")));
         }
@@ -236,7 +289,12 @@ impl App {
             max_bytes: self.limits.max_body_bytes,
             read_timeout: self.limits.body_read_timeout,
         };
-        let shared = Arc::new(Shared { keys: self.keys, sessions: self.sessions, body_limits });
+        let shared = Arc::new(Shared {
+            keys: self.keys,
+            sessions: self.sessions,
+            body_limits,
+            state: self.state,
+        });
         Ok(AppService {
             inner: Arc::new(Inner {
                 router,
@@ -477,6 +535,8 @@ pub struct DeclaredRoute {
     pub handler: fn(Request) -> BoxFuture<Response>,
     /// `file:line:col` of the declaration.
     pub location: &'static str,
+    /// What it needs from the app: its dependencies' [`FromRequest::requires`](crate::FromRequest::requires).
+    pub requires: fn(&mut Requirements),
 }
 
 inventory::collect!(DeclaredRoute);

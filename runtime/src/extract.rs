@@ -1,6 +1,7 @@
 //! What handler parameters are made from: dependencies ([`FromRequest`]) and bodies
 //! ([`FromBody`]).
 
+use std::any::TypeId;
 use std::future::Future;
 
 use bytes::Bytes;
@@ -10,6 +11,7 @@ use crate::error::Error;
 use crate::request::Request;
 use crate::response::{IntoResponse, Json, Response};
 use crate::session::Session;
+use crate::state::State;
 
 /// A dependency: a handler parameter built from the request, which may also set cookies,
 /// headers or the status on the temporal response, as a FastAPI dependency that takes a
@@ -50,6 +52,55 @@ pub trait FromRequest: Sized + Send {
         request: &Request,
         response: &mut Response,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send;
+
+    /// What the dependency needs from the app: the [`State`](crate::State) types it takes,
+    /// directly or through dependencies of its own. [`App::build`](crate::App::build) checks
+    /// every declared route's needs, so that a missing state stops the app at start-up
+    /// naming the route. Nothing, by default.
+    ///
+    /// ```
+    /// use cookie_route::{Error, FromRequest, Request, Requirements, Response, State};
+    ///
+    /// struct Db;
+    /// struct CurrentUser(String);
+    ///
+    /// impl FromRequest for CurrentUser {
+    ///     type Rejection = Error;
+    ///
+    ///     async fn from_request(request: &Request, response: &mut Response) -> Result<Self, Error> {
+    ///         let _db = State::<Db>::from_request(request, response).await?;
+    ///         Ok(CurrentUser("ann".to_owned()))
+    ///     }
+    ///
+    ///     fn requires(requirements: &mut Requirements) {
+    ///         requirements.dependency::<State<Db>>();
+    ///     }
+    /// }
+    /// ```
+    fn requires(requirements: &mut Requirements) {
+        let _ = requirements;
+    }
+}
+
+/// What a route needs from its app, gathered from its dependencies' [`FromRequest::requires`].
+#[derive(Debug, Default)]
+pub struct Requirements {
+    pub(crate) states: Vec<(TypeId, &'static str)>,
+}
+
+impl Requirements {
+    /// The route needs state of type `T` ([`App::state`](crate::App::state)).
+    pub fn state<T: 'static>(&mut self) {
+        let id = TypeId::of::<T>();
+        if !self.states.iter().any(|(other, _)| *other == id) {
+            self.states.push((id, std::any::type_name::<T>()));
+        }
+    }
+
+    /// The route needs what the dependency `D` needs.
+    pub fn dependency<D: FromRequest>(&mut self) {
+        D::requires(self);
+    }
 }
 
 /// A request body a handler can take with `#[body]`.
@@ -104,5 +155,18 @@ impl FromRequest for Session {
 
     async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
         request.session().await
+    }
+}
+
+/// State registered with [`App::state`](crate::App::state) (see [`State`]).
+impl<T: Send + Sync + 'static> FromRequest for State<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
+        request.state::<T>()
+    }
+
+    fn requires(requirements: &mut Requirements) {
+        requirements.state::<T>();
     }
 }

@@ -25,6 +25,7 @@ mod server;
 pub mod session;
 mod set_cookie;
 mod shared;
+mod state;
 #[cfg(feature = "test-client")]
 mod test_client;
 #[cfg(feature = "test-client")]
@@ -33,7 +34,7 @@ mod test_server;
 pub use app::{App, AppService, ResponseFuture};
 pub use body::Body;
 pub use error::{BoxError, Error, ErrorDetail, Loc, StartError};
-pub use extract::{Form, FromBody, FromRequest};
+pub use extract::{Form, FromBody, FromRequest, Requirements};
 pub use handler::{BoxFuture, Handler};
 pub use keys::Keys;
 pub use limits::Limits;
@@ -44,6 +45,7 @@ pub use server::{Server, shutdown_signal};
 pub use session::RedisStore;
 pub use session::{MemoryStore, Session, SessionConfig, SessionStore};
 pub use set_cookie::CookieError;
+pub use state::State;
 #[cfg(feature = "test-client")]
 pub use test_client::{TestClient, TestRequest, TestResponse};
 #[cfg(feature = "test-client")]

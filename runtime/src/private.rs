@@ -18,7 +18,7 @@ pub use inventory;
 
 pub use crate::app::{App, DeclaredRoute};
 pub use crate::error::{Error, ErrorDetail, Loc};
-pub use crate::extract::{FromBody, FromRequest};
+pub use crate::extract::{FromBody, FromRequest, Requirements};
 pub use crate::handler::BoxFuture;
 pub use crate::keys::Keys;
 pub use crate::limits::Limits;
@@ -65,8 +65,10 @@ pub fn route(
     handler: fn(Request) -> BoxFuture<Response>,
     location: &str,
     automatic_options: bool,
+    requires: fn(&mut Requirements),
 ) -> App {
-    app.add(method, path, RouteHandler::Generated(handler), location.to_owned(), automatic_options)
+    let handler = RouteHandler::Generated(handler);
+    app.add(method, path, handler, location.to_owned(), automatic_options, Some(requires))
 }
 
 /// A declared status, checked when the macro ran: made at compile time (`const { .. }`).
@@ -263,6 +265,42 @@ pub fn query<T: ValueType>(request: &Request, name: &str) -> Result<Option<T>, B
 pub fn header<T: ValueType>(request: &Request, name: &str) -> Result<Option<T>, Box<ErrorDetail>> {
     convert_opt(request.header(name), "header", name)
 }
+
+/// What a parameter type needs from the app, for a route's `requires` function:
+/// `(&Needs::<T>::new()).requires(r)` is `T::requires(r)` for a dependency, and does
+/// nothing for a type that is not one (its parameter's own error says why, once).
+#[derive(Debug)]
+pub struct Needs<T>(std::marker::PhantomData<T>);
+
+impl<T> Needs<T> {
+    #[allow(clippy::new_without_default, reason = "only generated code makes one")]
+    pub fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+/// [`Needs`] of a dependency.
+pub trait NeedsOfDependency {
+    fn requires(&self, requirements: &mut Requirements);
+}
+
+impl<T: FromRequest> NeedsOfDependency for Needs<T> {
+    fn requires(&self, requirements: &mut Requirements) {
+        T::requires(requirements);
+    }
+}
+
+/// [`Needs`] of anything else: nothing.
+pub trait NeedsNothing {
+    fn requires(&self, requirements: &mut Requirements) {
+        let _ = requirements;
+    }
+}
+
+impl<T> NeedsNothing for &Needs<T> {}
+
+/// The needs of a route without dependencies: none.
+pub fn requires_nothing(_: &mut Requirements) {}
 
 /// A dependency; its rejection answers at once.
 pub async fn dependency<T: FromRequest>(

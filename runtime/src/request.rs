@@ -22,6 +22,7 @@ use crate::keys::Keys;
 use crate::pipeline::{Pending, PendingSlot};
 use crate::session::Session;
 use crate::shared::Shared;
+use crate::state::State;
 use cookie_route_core::path::tree::Params;
 
 /// The body as it arrived, before anyone read it.
@@ -120,6 +121,17 @@ impl Request {
         let session = Session::open(keys, config, raw.as_deref()).await?;
         self.pending.set_session(session.clone());
         Ok(session)
+    }
+
+    /// The app's state of type `T` ([`App::state`](crate::App::state)); an app without one
+    /// is a logged 500. Declared routes that take `State<T>` are checked at start-up instead.
+    pub fn state<T: Send + Sync + 'static>(&self) -> Result<State<T>, Error> {
+        self.shared.state.get::<T>().ok_or_else(|| {
+            Error::other(format!(
+                "no state of type `{}`: call App::state",
+                std::any::type_name::<T>()
+            ))
+        })
     }
 
     /// The value of the signed cookie `name`, if it verifies (under the current key or a

@@ -1,10 +1,12 @@
-//! What every request of an app can reach: its keys, session settings and body limits.
+//! What every request of an app can reach: its keys, session settings, body limits and
+//! state.
 
 use std::time::Duration;
 
 use crate::error::Error;
 use crate::keys::Keys;
 use crate::session::SessionConfig;
+use crate::state::StateMap;
 
 /// The app-wide part of every request, built once by `App::build`.
 #[derive(Debug)]
@@ -12,6 +14,7 @@ pub(crate) struct Shared {
     pub(crate) keys: Option<Keys>,
     pub(crate) sessions: Option<SessionConfig>,
     pub(crate) body_limits: BodyLimits,
+    pub(crate) state: StateMap,
 }
 
 /// How much body a request may carry and how long the client may take to send it.

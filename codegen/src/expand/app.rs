@@ -151,15 +151,18 @@ fn app_fn(decls: &Declarations) -> TokenStream {
     let mut routes = Vec::new();
     for (i, route) in decls.routes.iter().enumerate() {
         let name = format_ident!("__cookie_route_route{}", i);
+        let requires = format_ident!("__cookie_route_route{}_requires", i);
         let return_span = Span::call_site();
         handlers.push(super::route::handler_fn(route, &name, return_span));
+        let (requires_fn, requires) = super::route::requires_fn(route, &requires);
+        handlers.push(requires_fn);
         let path = route.path.value.as_str();
         let location = route.origin.location().unwrap_or_default();
         let automatic_options = decls.automatic_options;
         for method in &route.methods {
             let method = format_ident!("{}", method.value);
             routes.push(quote! {
-                let app = #route_fn(app, #method_ty::#method, #path, #name, #location, #automatic_options);
+                let app = #route_fn(app, #method_ty::#method, #path, #name, #location, #automatic_options, #requires);
             });
         }
     }

@@ -42,6 +42,11 @@ paths! {
     header_value => ::cookie_route::__private::header;
     required => ::cookie_route::__private::required;
     dependency => ::cookie_route::__private::dependency;
+    requirements => ::cookie_route::__private::Requirements;
+    requires_nothing => ::cookie_route::__private::requires_nothing;
+    needs => ::cookie_route::__private::Needs;
+    needs_of_dependency => ::cookie_route::__private::NeedsOfDependency;
+    needs_nothing => ::cookie_route::__private::NeedsNothing;
     body => ::cookie_route::__private::body;
     finish => ::cookie_route::__private::finish;
     status => ::cookie_route::__private::status;

@@ -230,8 +230,36 @@ fn filter_options(route: &Route) -> TokenStream {
     }
 }
 
+/// What the route needs from its app, its dependencies' `FromRequest::requires` (the state
+/// types they take), checked by `App::build`: `fn name(requirements)`, and the path of the
+/// function to register (the runtime's `requires_nothing` for a route without dependencies,
+/// which then needs no function of its own).
+pub(crate) fn requires_fn(route: &Route, name: &syn::Ident) -> (TokenStream, TokenStream) {
+    if !route.params.iter().any(|p| matches!(p.kind, ParamKind::Dependency)) {
+        return (quote!(), paths::requires_nothing());
+    }
+    let requirements = paths::requirements();
+    let (needs_ty, of_dependency, nothing) =
+        (paths::needs(), paths::needs_of_dependency(), paths::needs_nothing());
+    // A type that is not a dependency needs nothing here: its own parameter's error says so.
+    let needs = route.params.iter().filter(|p| matches!(p.kind, ParamKind::Dependency)).map(|p| {
+        let ty = &p.ty;
+        quote!((&#needs_ty::<#ty>::new()).requires(requirements);)
+    });
+    let function = quote! {
+        fn #name(requirements: &mut #requirements) {
+            #[allow(unused_imports)]
+            use #of_dependency as _;
+            #[allow(unused_imports)]
+            use #nothing as _;
+            #(#needs)*
+        }
+    };
+    (function, quote!(#name))
+}
+
 /// The registration of an attribute-declared route, so that `App::declared()` finds it.
-pub(crate) fn register(route: &Route, handler: &syn::Ident) -> TokenStream {
+pub(crate) fn register(route: &Route, handler: &syn::Ident, requires: &TokenStream) -> TokenStream {
     let declared = paths::declared_route();
     let inventory = paths::inventory();
     let (concat, file, line, column) =
@@ -249,6 +277,7 @@ pub(crate) fn register(route: &Route, handler: &syn::Ident) -> TokenStream {
                 path: #path,
                 handler: #handler,
                 location: #location,
+                requires: #requires,
             }
         }
     }

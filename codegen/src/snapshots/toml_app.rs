@@ -118,6 +118,7 @@ pub fn app() -> ::cookie_route::__private::App {
         __cookie_route_route0,
         "routes.toml:6:1",
         false,
+        ::cookie_route::__private::requires_nothing,
     );
     app.limits(::cookie_route::__private::Limits::default())
 }
