@@ -408,6 +408,7 @@ impl AppService {
         )
     }
 
+    #[inline]
     fn call(&self, handler: &RouteHandler, request: Request) -> State {
         match handler.call(request) {
             Ok(fut) => State::Running(CatchUnwind::new(fut)),

@@ -58,21 +58,28 @@ impl RouteHandler {
 
     /// Starts handling `request`: the handler's future, with every step of the pipeline, or
     /// the message of a panic before the future came back.
-    pub(crate) fn call(&self, mut request: Request) -> Result<BoxFuture<Response>, String> {
+    #[inline]
+    pub(crate) fn call(&self, request: Request) -> Result<BoxFuture<Response>, String> {
         match self {
             // Nothing to catch: the generated function only boxes its future (whose panics
             // [`CatchUnwind`] catches), and moving the request into a closure for
             // `catch_unwind` would copy it once more.
             Self::Generated(f) => Ok(f(request)),
-            Self::Custom(handler) => {
-                let pending = request.share_pending();
-                let shared = Arc::clone(request.shared());
-                let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(request)))
-                    .map_err(|payload| panic_message(payload.as_ref()))?;
-                Ok(around(future, pending, shared))
-            }
+            Self::Custom(handler) => call_custom(&**handler, request),
         }
     }
+}
+
+/// A handler written by hand: the request's pending work is shared first, since the handler
+/// takes the request. Out of line, so that a generated handler's request is passed on as it
+/// is rather than copied into a local this arm could change.
+#[inline(never)]
+fn call_custom(handler: &dyn Handler, mut request: Request) -> Result<BoxFuture<Response>, String> {
+    let pending = request.share_pending();
+    let shared = Arc::clone(request.shared());
+    let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(request)))
+        .map_err(|payload| panic_message(payload.as_ref()))?;
+    Ok(around(future, pending, shared))
 }
 
 /// A handler written by hand, which owns its request: its future, then step 3 with the
