@@ -3,22 +3,21 @@
 //! Everything here may change in any release. The macros name these items as
 //! `::cookie_route::__private::...`, and `codegen/src/expand/paths.rs` lists every one of
 //! them: the whole contract between the macros and the runtime. This module is that
-//! contract: re-exports, and the few entry points generated code calls; the behaviour
-//! behind them lives along a request's way (`request`, `extract`, `pipeline`, `app`).
+//! contract: re-exports, and the few functions that exist only for generated code (a
+//! routes.toml route's registration and call, compile-time constructors, the pipeline's
+//! last step); the behaviour behind them lives along a request's way (`extract`,
+//! `pipeline`, `set_cookie`, `app`).
 
-// A rejection here *is* the response to send, returned once per failed request; boxing it
-// would only move it to the heap on the way out.
-#![allow(clippy::result_large_err)]
-
-use std::fmt::Display;
 use std::pin::Pin;
-use std::str::FromStr;
 
 pub use inventory;
 
 pub use crate::app::{App, DeclaredRoute};
 pub use crate::error::{Error, ErrorDetail, Loc};
-pub use crate::extract::{FromBody, FromRequest, Requirements};
+pub use crate::extract::{
+    Errors, FromBody, FromRequest, Requirements, ValueType, body, cookie, dependency, header, path,
+    private_cookie, query, required, signed_cookie,
+};
 pub use crate::handler::BoxFuture;
 pub use crate::keys::Keys;
 pub use crate::limits::Limits;
@@ -26,13 +25,12 @@ pub use crate::model::{FieldSchema, FieldShape, FilterOptions, ModelSchema, Resp
 pub use crate::pipeline::{ModelOutput, finish, finish_model};
 pub use crate::request::Request;
 pub use crate::response::{IntoResponse, Json, Response};
-pub use crate::set_cookie::CookieError;
+pub use crate::set_cookie::{CookieAttributes, CookieError, declared_cookie, declared_removal};
 pub use cookie::{Cookie, SameSite};
 pub use http::{Method, StatusCode};
 pub use serde_json::Value as JsonValue;
 pub use std::time::Duration;
 
-use crate::convert;
 use crate::handler::RouteHandler;
 
 pub use core::{column, concat, file, line};
@@ -44,17 +42,6 @@ pub use std::result::Result::{self, Err, Ok};
 pub fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
-
-/// The types a cookie, query, header or path parameter may have.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be read from a cookie, query, header or path value",
-    label = "not `FromStr`",
-    note = "such a parameter's type implements `FromStr` with a `Display` error \
-            (`String`, numbers, `bool`, `char`, your own `FromStr` types), or is `Option` of one"
-)]
-pub trait ValueType: FromStr<Err: Display> + 'static {}
-
-impl<T> ValueType for T where T: FromStr<Err: Display> + 'static {}
 
 /// Adds the route `method path` of a declarations file, at `location` (`routes.toml:L:C`),
 /// whose handler the macro generated.
@@ -119,153 +106,6 @@ pub const fn expires(unix_seconds: i64) -> time::OffsetDateTime {
     }
 }
 
-/// The attributes of a cookie declared in `routes.toml`, as typed values.
-#[derive(Debug)]
-pub struct CookieAttributes {
-    pub max_age: Option<time::Duration>,
-    pub expires: Option<time::OffsetDateTime>,
-    pub path: Option<&'static str>,
-    pub domain: Option<&'static str>,
-    pub secure: Option<bool>,
-    pub http_only: Option<bool>,
-    pub same_site: Option<SameSite>,
-    pub partitioned: Option<bool>,
-}
-
-fn apply(mut cookie: Cookie<'static>, attributes: &CookieAttributes) -> Cookie<'static> {
-    if let Some(path) = attributes.path {
-        cookie.set_path(path);
-    }
-    if let Some(domain) = attributes.domain {
-        cookie.set_domain(domain);
-    }
-    if let Some(secure) = attributes.secure {
-        cookie.set_secure(secure);
-    }
-    if let Some(http_only) = attributes.http_only {
-        cookie.set_http_only(http_only);
-    }
-    if let Some(same_site) = attributes.same_site {
-        cookie.set_same_site(same_site);
-    }
-    if let Some(partitioned) = attributes.partitioned {
-        cookie.set_partitioned(partitioned);
-    }
-    cookie
-}
-
-/// A declared cookie holding `value`.
-pub fn declared_cookie(
-    name: &'static str,
-    value: &dyn Display,
-    attributes: &CookieAttributes,
-) -> Cookie<'static> {
-    let mut cookie = apply(Cookie::new(name, value.to_string()), attributes);
-    if let Some(age) = attributes.max_age {
-        cookie.set_max_age(age);
-    }
-    if let Some(at) = attributes.expires {
-        cookie.set_expires(at);
-    }
-    cookie
-}
-
-/// What removes a declared cookie: its name, `Path` and `Domain`.
-pub fn declared_removal(name: &'static str, attributes: &CookieAttributes) -> Cookie<'static> {
-    apply(Cookie::new(name, ""), attributes)
-}
-
-/// The validation errors of one request, collected so that a 422 lists them all.
-#[derive(Debug, Default)]
-pub struct Errors(Vec<ErrorDetail>);
-
-impl Errors {
-    /// No errors yet.
-    pub fn new() -> Self {
-        Self(Vec::new())
-    }
-
-    /// Keeps the value, or records the error.
-    pub fn take<T>(&mut self, result: Result<T, Box<ErrorDetail>>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(d) => {
-                self.0.push(*d);
-                None
-            }
-        }
-    }
-
-    /// Keeps the body, or records its error; an error that is not a validation error
-    /// (broken JSON, a body too large) answers at once.
-    pub fn take_body<T>(&mut self, result: Result<T, Error>) -> Result<Option<T>, Response> {
-        match result {
-            Ok(v) => Ok(Some(v)),
-            Err(Error::Validation(details)) => {
-                self.0.extend(details);
-                Ok(None)
-            }
-            Err(other) => Err(other.into_response()),
-        }
-    }
-
-    /// The 422 response, when there were errors.
-    pub fn into_response(self) -> Option<Response> {
-        (!self.0.is_empty()).then(|| Error::Validation(self.0).into_response())
-    }
-}
-
-fn loc(source: &'static str, name: &str) -> Vec<Loc> {
-    vec![Loc::from(source), Loc::from(name.to_owned())]
-}
-
-fn convert_opt<T>(
-    raw: Option<&str>,
-    source: &'static str,
-    name: &str,
-) -> Result<Option<T>, Box<ErrorDetail>>
-where
-    T: FromStr + 'static,
-    T::Err: Display,
-{
-    match raw {
-        None => Ok(None),
-        Some(raw) => convert::parse(raw, || loc(source, name)).map(Some),
-    }
-}
-
-/// Turns an absent value into a `missing` error.
-pub fn required<T>(
-    value: Result<Option<T>, Box<ErrorDetail>>,
-    source: &'static str,
-    name: &str,
-) -> Result<T, Box<ErrorDetail>> {
-    value?.ok_or_else(|| Box::new(ErrorDetail::missing(loc(source, name))))
-}
-
-/// The path parameter `name`.
-pub fn path<T>(request: &Request, name: &str) -> Result<T, Box<ErrorDetail>>
-where
-    T: ValueType,
-{
-    required(convert_opt(request.param(name).as_deref(), "path", name), "path", name)
-}
-
-/// The cookie `name`, if sent.
-pub fn cookie<T: ValueType>(request: &Request, name: &str) -> Result<Option<T>, Box<ErrorDetail>> {
-    convert_opt(request.cookie(name).as_deref(), "cookie", name)
-}
-
-/// The query parameter `name`, if sent.
-pub fn query<T: ValueType>(request: &Request, name: &str) -> Result<Option<T>, Box<ErrorDetail>> {
-    convert_opt(request.query_value(name).as_deref(), "query", name)
-}
-
-/// The header `name`, if sent.
-pub fn header<T: ValueType>(request: &Request, name: &str) -> Result<Option<T>, Box<ErrorDetail>> {
-    convert_opt(request.header(name), "header", name)
-}
-
 /// What a parameter type needs from the app, for a route's `requires` function:
 /// `(&Needs::<T>::new()).requires(r)` is `T::requires(r)` for a dependency, and does
 /// nothing for a type that is not one (its parameter's own error says why, once).
@@ -301,14 +141,6 @@ impl<T> NeedsNothing for &Needs<T> {}
 
 /// The needs of a route without dependencies: none.
 pub fn requires_nothing(_: &mut Requirements) {}
-
-/// A dependency; its rejection answers at once.
-pub async fn dependency<T: FromRequest>(
-    request: &Request,
-    response: &mut Response,
-) -> Result<T, Response> {
-    T::from_request(request, response).await.map_err(IntoResponse::into_response)
-}
 
 /// A handler that a route declared in a file calls with its declared arguments `A`.
 ///
@@ -357,11 +189,6 @@ declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
 declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
 declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
 
-/// The body.
-pub async fn body<T: FromBody>(request: &Request) -> Result<T, Error> {
-    T::from_body(request).await
-}
-
 /// The pipeline's last step (`pipeline.rs`): cookies read with an old key are
 /// re-issued, and the session is saved. Most requests have neither, and get `None`.
 pub fn after<'a>(
@@ -369,20 +196,4 @@ pub fn after<'a>(
     response: &'a mut Response,
 ) -> Option<Pin<Box<dyn Future<Output = ()> + Send + 'a>>> {
     crate::pipeline::after(request.pending(), request.shared(), response)
-}
-
-/// The signed cookie `name`, if sent and valid.
-pub fn signed_cookie<T: ValueType>(
-    request: &Request,
-    name: &str,
-) -> Result<Option<T>, Box<ErrorDetail>> {
-    convert_opt(request.signed_cookie(name).as_deref(), "cookie", name)
-}
-
-/// The private cookie `name`, if sent and valid.
-pub fn private_cookie<T: ValueType>(
-    request: &Request,
-    name: &str,
-) -> Result<Option<T>, Box<ErrorDetail>> {
-    convert_opt(request.private_cookie(name).as_deref(), "cookie", name)
 }

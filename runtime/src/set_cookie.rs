@@ -397,3 +397,59 @@ mod tests {
         assert!(s.contains("Secure"), "{s}");
     }
 }
+
+/// The attributes of a cookie declared in `routes.toml`, as typed values.
+#[derive(Debug)]
+pub struct CookieAttributes {
+    pub max_age: Option<time::Duration>,
+    pub expires: Option<time::OffsetDateTime>,
+    pub path: Option<&'static str>,
+    pub domain: Option<&'static str>,
+    pub secure: Option<bool>,
+    pub http_only: Option<bool>,
+    pub same_site: Option<SameSite>,
+    pub partitioned: Option<bool>,
+}
+
+fn apply(mut cookie: Cookie<'static>, attributes: &CookieAttributes) -> Cookie<'static> {
+    if let Some(path) = attributes.path {
+        cookie.set_path(path);
+    }
+    if let Some(domain) = attributes.domain {
+        cookie.set_domain(domain);
+    }
+    if let Some(secure) = attributes.secure {
+        cookie.set_secure(secure);
+    }
+    if let Some(http_only) = attributes.http_only {
+        cookie.set_http_only(http_only);
+    }
+    if let Some(same_site) = attributes.same_site {
+        cookie.set_same_site(same_site);
+    }
+    if let Some(partitioned) = attributes.partitioned {
+        cookie.set_partitioned(partitioned);
+    }
+    cookie
+}
+
+/// A declared cookie holding `value`.
+pub fn declared_cookie(
+    name: &'static str,
+    value: &dyn std::fmt::Display,
+    attributes: &CookieAttributes,
+) -> Cookie<'static> {
+    let mut cookie = apply(Cookie::new(name, value.to_string()), attributes);
+    if let Some(age) = attributes.max_age {
+        cookie.set_max_age(age);
+    }
+    if let Some(at) = attributes.expires {
+        cookie.set_expires(at);
+    }
+    cookie
+}
+
+/// What removes a declared cookie: its name, `Path` and `Domain`.
+pub fn declared_removal(name: &'static str, attributes: &CookieAttributes) -> Cookie<'static> {
+    apply(Cookie::new(name, ""), attributes)
+}

@@ -1,6 +1,13 @@
 //! What handler parameters are made from: dependencies ([`FromRequest`]) and bodies
 //! ([`FromBody`]).
 
+mod params;
+
+pub use params::{
+    Errors, ValueType, body, cookie, dependency, header, path, private_cookie, query, required,
+    signed_cookie,
+};
+
 use std::any::TypeId;
 use std::future::Future;
 
