@@ -39,7 +39,7 @@ pub use handler::{BoxFuture, Handler};
 pub use keys::Keys;
 pub use limits::Limits;
 pub use request::{RemoteAddr, Request};
-pub use response::{HeaderError, Html, IntoResponse, Json, Response};
+pub use response::{HeaderError, Html, IntoResponse, Json, Redirect, Response};
 pub use server::{Server, shutdown_signal};
 #[cfg(feature = "redis")]
 pub use session::RedisStore;
@@ -72,8 +72,8 @@ pub use {cookie, time};
 /// What most apps import.
 pub mod prelude {
     pub use crate::{
-        App, Cookie, Error, Form, FromRequest, Html, IntoResponse, Json, Method, Request, Response,
-        ResponseModel, SameSite, StatusCode, cookie_route,
+        App, Cookie, Error, Form, FromRequest, Html, IntoResponse, Json, Method, Redirect, Request,
+        Response, ResponseModel, SameSite, State, StatusCode, cookie_route,
     };
     pub use serde::{Deserialize, Serialize};
 }

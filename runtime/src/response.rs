@@ -408,6 +408,55 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
     }
 }
 
+/// A redirect: `303 See Other` ([`Redirect::to`], what a form's POST answers with),
+/// `307 Temporary Redirect` or `308 Permanent Redirect`, with `Location`.
+///
+/// ```
+/// use cookie_route::{IntoResponse, Redirect, StatusCode};
+///
+/// let response = Redirect::to("/notes").into_response();
+/// assert_eq!(response.status(), StatusCode::SEE_OTHER);
+/// assert_eq!(response.headers()["location"], "/notes");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    status: StatusCode,
+    location: HeaderValue,
+}
+
+impl Redirect {
+    /// `303 See Other`: the client gets `uri` with `GET` (after a form's `POST`).
+    pub fn to(uri: &str) -> Self {
+        Self::with(StatusCode::SEE_OTHER, uri)
+    }
+
+    /// `307 Temporary Redirect`: the client repeats its request, method and body, at `uri`.
+    pub fn temporary(uri: &str) -> Self {
+        Self::with(StatusCode::TEMPORARY_REDIRECT, uri)
+    }
+
+    /// `308 Permanent Redirect`: as `temporary`, and the client may remember it.
+    pub fn permanent(uri: &str) -> Self {
+        Self::with(StatusCode::PERMANENT_REDIRECT, uri)
+    }
+
+    fn with(status: StatusCode, uri: &str) -> Self {
+        // A URI with bytes a header cannot carry (CR, LF, ...) goes to the site's root
+        // rather than into the header.
+        let location = HeaderValue::try_from(uri).unwrap_or(HeaderValue::from_static("/"));
+        Self { status, location }
+    }
+}
+
+impl IntoResponse for Redirect {
+    fn into_response(self) -> Response {
+        let mut response = Response::new();
+        response.set_status(self.status);
+        response.headers_mut().insert(header::LOCATION, self.location);
+        response
+    }
+}
+
 /// An HTML body, `text/html; charset=utf-8`, as Flask sends a returned string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Html<T>(pub T);

@@ -177,3 +177,12 @@ impl<T: Send + Sync + 'static> FromRequest for State<T> {
         requirements.state::<T>();
     }
 }
+
+/// Flash messages (see [`Flash`](crate::session::Flash)): `flash: Flash` in a handler.
+impl FromRequest for crate::session::Flash {
+    type Rejection = Error;
+
+    async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
+        Self::of(request).await
+    }
+}

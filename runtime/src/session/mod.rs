@@ -15,6 +15,7 @@
 //! `Secure` when the app says it is served over HTTPS (server-side sessions then use the
 //! `__Host-` prefix).
 
+mod flash;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
@@ -30,6 +31,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+pub use flash::{Flash, FlashMessage};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
