@@ -22,6 +22,7 @@ use crate::extract::Requirements;
 use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
+use crate::middleware::{Middleware, Next, middleware};
 use crate::request::{Request, RequestBody};
 use crate::response::{IntoResponse, Response};
 use crate::router::{Lookup, Params, Route, Router};
@@ -54,6 +55,7 @@ pub struct App {
     method_not_allowed: Option<RouteHandler>,
     automatic_options: bool,
     state: StateMap,
+    middleware: Vec<Middleware>,
     /// Types registered with `state` more than once.
     repeated_state: Vec<&'static str>,
     /// What each declared route needs from the app (its dependencies' `requires`), with
@@ -212,6 +214,37 @@ impl App {
         self
     }
 
+    /// Runs `f` around every request that a route or a fallback handler answers, in the
+    /// order middlewares are added (the first added is the outermost): it gets the request
+    /// and [`Next`], and may answer at once, or call `next.run(request)` and change the
+    /// response, cookies included. As FastAPI's `@app.middleware("http")`.
+    ///
+    /// ```
+    /// use cookie_route::{App, Cookie, IntoResponse, Next, Request, Response, StatusCode};
+    ///
+    /// let app = App::new()
+    ///     .get("/", |_: Request| async { "hello" })
+    ///     .middleware(|request: Request, next: Next| async move {
+    ///         if request.header("x-api-key") != Some("secret") {
+    ///             return StatusCode::UNAUTHORIZED.into_response();
+    ///         }
+    ///         let mut response: Response = next.run(request).await;
+    ///         let _ = response.set_cookie(Cookie::new("seen", "1"));
+    ///         response
+    ///     });
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[must_use]
+    pub fn middleware<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Request, Next) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Response> + Send + 'static,
+    {
+        self.middleware.push(middleware(f));
+        self
+    }
+
     /// The keys that sign and encrypt cookies and sessions.
     #[must_use]
     pub fn keys(mut self, keys: Keys) -> Self {
@@ -302,6 +335,7 @@ impl App {
                 shared,
                 not_found: self.not_found,
                 method_not_allowed: self.method_not_allowed,
+                middleware: self.middleware.into(),
             }),
         })
     }
@@ -313,6 +347,7 @@ struct Inner {
     shared: Arc<Shared>,
     not_found: Option<RouteHandler>,
     method_not_allowed: Option<RouteHandler>,
+    middleware: Arc<[Middleware]>,
 }
 
 /// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
@@ -410,7 +445,12 @@ impl AppService {
 
     #[inline]
     fn call(&self, handler: &RouteHandler, request: Request) -> State {
-        match handler.call(request) {
+        let started = if self.inner.middleware.is_empty() {
+            handler.call(request)
+        } else {
+            Next::start(self.inner.middleware.clone(), handler.clone(), request)
+        };
+        match started {
             Ok(fut) => State::Running(CatchUnwind::new(fut)),
             Err(message) => State::Ready(Some(Box::new(panicked(&message)))),
         }

@@ -10,6 +10,7 @@ mod extract;
 mod handler;
 pub mod keys;
 mod limits;
+mod middleware;
 #[doc(hidden)]
 pub mod __private {
     //! Not public API.
@@ -38,6 +39,7 @@ pub use extract::{Form, FromBody, FromRequest, Requirements};
 pub use handler::{BoxFuture, Handler};
 pub use keys::Keys;
 pub use limits::Limits;
+pub use middleware::Next;
 pub use request::{RemoteAddr, Request};
 pub use response::{HeaderError, Html, IntoResponse, Json, Redirect, Response};
 pub use server::{Server, shutdown_signal};
