@@ -61,6 +61,8 @@ pub struct App {
     /// What each declared route needs from the app (its dependencies' `requires`), with
     /// the route as errors name it.
     requirements: Vec<(String, RequiresFn)>,
+    /// Whether `limits` was called (a group may not).
+    limits_set: bool,
 }
 
 /// A declared route's generated function that gathers what its dependencies need.
@@ -143,6 +145,8 @@ impl App {
                     handler,
                     location,
                     automatic_options,
+                    group_middleware: Vec::new(),
+                    chain: Arc::from([]),
                 });
             }
             Err(e) => self.errors.push(format!("invalid path `{path}` at {location}: {e}")),
@@ -245,6 +249,110 @@ impl App {
         self
     }
 
+    /// Mounts `group`'s routes under `prefix` (`/api`: the group's `/items` answers
+    /// `/api/items`), as FastAPI's `include_router(prefix=...)`, Flask's blueprints and
+    /// axum's `nest`. The group's middleware runs only around its own routes, inside the
+    /// app's; its state joins the app's. A route of the group that matches the same requests
+    /// as another makes [`App::build`] fail naming both. Keys, sessions, limits and fallback
+    /// handlers are the app's: a group that sets them makes `App::build` fail, rather than
+    /// have them ignored.
+    ///
+    /// ```
+    /// use cookie_route::{App, IntoResponse, Next, Request};
+    ///
+    /// let api = App::new()
+    ///     .get("/items", |_: Request| async { "items" })
+    ///     .middleware(|request: Request, next: Next| async move {
+    ///         let mut response = next.run(request).await;
+    ///         response.set_header("x-api", "1").unwrap();
+    ///         response
+    ///     });
+    /// let app = App::new().get("/", |_: Request| async { "home" }).nest("/api", api);
+    /// let routes: Vec<String> =
+    ///     app.build()?.routes().map(|(m, path, _)| format!("{m} {path}")).collect();
+    /// assert_eq!(routes, ["GET /", "GET /api/items"]);
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[track_caller]
+    #[must_use]
+    pub fn nest(mut self, prefix: &str, group: App) -> Self {
+        let caller = Location::caller();
+        let here = format!("{}:{}:{}", caller.file(), caller.line(), caller.column());
+        let prefix_is_valid = prefix.starts_with('/')
+            && !prefix.ends_with('/')
+            && PathPattern::parse(prefix).is_ok_and(|p| !p.as_str().contains("{*"));
+        if !prefix_is_valid {
+            self.errors.push(format!(
+                "App::nest at {here}: `{prefix}` is not a group prefix (a path such as `/api` or \
+                 `/users/{{user_id}}`, without a trailing `/` or a catch-all)"
+            ));
+            return self;
+        }
+        let App {
+            routes,
+            errors,
+            limits,
+            keys,
+            sessions,
+            not_found,
+            method_not_allowed,
+            automatic_options: _,
+            state,
+            middleware,
+            repeated_state,
+            requirements,
+            limits_set,
+        } = group;
+        let mut own = Vec::new();
+        if keys.is_some() {
+            own.push("keys");
+        }
+        if sessions.is_some() {
+            own.push("sessions");
+        }
+        if limits_set {
+            own.push("limits");
+        }
+        if not_found.is_some() || method_not_allowed.is_some() {
+            own.push("fallback handlers");
+        }
+        let _ = limits;
+        if !own.is_empty() {
+            self.errors.push(format!(
+                "App::nest at {here}: the group `{prefix}` sets {}, which are the app's: set them \
+                 on the app",
+                own.join(", ")
+            ));
+        }
+        self.errors.extend(errors);
+        self.repeated_state.extend(repeated_state);
+        self.repeated_state.extend(self.state.merge(state));
+        for (route, requires) in requirements {
+            self.requirements.push((format!("{route} (under `{prefix}`)"), requires));
+        }
+        for mut route in routes {
+            let path = match route.pattern.as_str() {
+                "/" => prefix.to_owned(),
+                path => format!("{prefix}{path}"),
+            };
+            match PathPattern::parse(&path) {
+                Ok(pattern) => {
+                    route.param_names = pattern.params().map(Box::from).collect();
+                    route.pattern = pattern;
+                    let mut chain = middleware.clone();
+                    chain.append(&mut route.group_middleware);
+                    route.group_middleware = chain;
+                    self.routes.push(route);
+                }
+                Err(e) => self.errors.push(format!(
+                    "invalid path `{path}` (`{prefix}` nested at {here}) for the route at {}: {e}",
+                    route.location
+                )),
+            }
+        }
+        self
+    }
+
     /// The keys that sign and encrypt cookies and sessions.
     #[must_use]
     pub fn keys(mut self, keys: Keys) -> Self {
@@ -280,6 +388,7 @@ impl App {
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self.limits_set = true;
         self
     }
 
@@ -304,7 +413,16 @@ impl App {
         if let Err(e) = self.limits.check() {
             return Err(StartError::Config(format!("invalid limits: {e}")));
         }
-        let router = match Router::build(self.routes) {
+        let app_chain: Arc<[Middleware]> = self.middleware.into();
+        let mut routes = self.routes;
+        for route in &mut routes {
+            route.chain = if route.group_middleware.is_empty() {
+                app_chain.clone()
+            } else {
+                app_chain.iter().chain(&route.group_middleware).cloned().collect()
+            };
+        }
+        let router = match Router::build(routes) {
             Ok(r) if errors.is_empty() => r,
             Ok(_) => return Err(StartError::Routes(errors)),
             Err(more) => {
@@ -335,7 +453,7 @@ impl App {
                 shared,
                 not_found: self.not_found,
                 method_not_allowed: self.method_not_allowed,
-                middleware: self.middleware.into(),
+                middleware: app_chain,
             }),
         })
     }
@@ -391,6 +509,7 @@ impl AppService {
             Lookup::Found { route, params } => {
                 let names = route.param_names.clone();
                 self.call(
+                    &route.chain,
                     &route.handler,
                     Request::new(parts, body, params, names, self.inner.shared.clone(), remote),
                 )
@@ -398,7 +517,11 @@ impl AppService {
             Lookup::MethodNotAllowed { allow } => match &self.inner.method_not_allowed {
                 Some(handler) => {
                     fallback = Some((StatusCode::METHOD_NOT_ALLOWED, Some(allow.clone())));
-                    self.call(handler, self.bare_request(parts, body, remote))
+                    self.call(
+                        &self.inner.middleware,
+                        handler,
+                        self.bare_request(parts, body, remote),
+                    )
                 }
                 None => {
                     let mut response =
@@ -417,7 +540,11 @@ impl AppService {
             Lookup::NotFound => match &self.inner.not_found {
                 Some(handler) => {
                     fallback = Some((StatusCode::NOT_FOUND, None));
-                    self.call(handler, self.bare_request(parts, body, remote))
+                    self.call(
+                        &self.inner.middleware,
+                        handler,
+                        self.bare_request(parts, body, remote),
+                    )
                 }
                 None => State::Ready(Some(Box::new(Error::not_found().into_response()))),
             },
@@ -444,11 +571,11 @@ impl AppService {
     }
 
     #[inline]
-    fn call(&self, handler: &RouteHandler, request: Request) -> State {
-        let started = if self.inner.middleware.is_empty() {
+    fn call(&self, chain: &Arc<[Middleware]>, handler: &RouteHandler, request: Request) -> State {
+        let started = if chain.is_empty() {
             handler.call(request)
         } else {
-            Next::start(self.inner.middleware.clone(), handler.clone(), request)
+            Next::start(chain.clone(), handler.clone(), request)
         };
         match started {
             Ok(fut) => State::Running(CatchUnwind::new(fut)),

@@ -57,7 +57,7 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for State<T> {
 /// The app's state values, one per type.
 #[derive(Default)]
 pub(crate) struct StateMap {
-    values: FxHashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+    values: FxHashMap<TypeId, (Arc<dyn Any + Send + Sync>, &'static str)>,
 }
 
 impl fmt::Debug for StateMap {
@@ -73,8 +73,22 @@ impl StateMap {
         if self.values.contains_key(&id) {
             return false;
         }
-        self.values.insert(id, Arc::new(value));
+        self.values.insert(id, (Arc::new(value), std::any::type_name::<T>()));
         true
+    }
+
+    /// Adds `other`'s values; the names of the types both have (this one's are kept).
+    pub(crate) fn merge(&mut self, other: StateMap) -> Vec<&'static str> {
+        let mut repeated = Vec::new();
+        for (id, value) in other.values {
+            match self.values.entry(id) {
+                std::collections::hash_map::Entry::Occupied(_) => repeated.push(value.1),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+            }
+        }
+        repeated
     }
 
     pub(crate) fn contains(&self, id: TypeId) -> bool {
@@ -82,7 +96,7 @@ impl StateMap {
     }
 
     pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<State<T>> {
-        let value = self.values.get(&TypeId::of::<T>())?.clone();
+        let value = self.values.get(&TypeId::of::<T>())?.0.clone();
         value.downcast::<T>().ok().map(State)
     }
 }

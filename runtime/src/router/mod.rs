@@ -19,6 +19,7 @@ use cookie_route_core::path::tree::Tree;
 use http::{HeaderValue, Method};
 
 use crate::handler::RouteHandler;
+use crate::middleware::Middleware;
 
 /// A route as the app holds it.
 pub(crate) struct Route {
@@ -31,6 +32,10 @@ pub(crate) struct Route {
     /// `OPTIONS` on its path is answered with `Allow`, as Flask does, unless a route of the
     /// path serves `OPTIONS` itself.
     pub(crate) automatic_options: bool,
+    /// The middleware of the groups it was nested in, outermost first (`App::nest`).
+    pub(crate) group_middleware: Vec<Middleware>,
+    /// The middleware it runs in: the app's, then its groups' (set by `App::build`).
+    pub(crate) chain: Arc<[Middleware]>,
 }
 
 /// The routes of one shape.
@@ -190,6 +195,8 @@ mod tests {
                     handler,
                     location: format!("here:{i}"),
                     automatic_options: false,
+                    group_middleware: Vec::new(),
+                    chain: Arc::from([]),
                 }
             })
             .collect();
