@@ -437,9 +437,9 @@ async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_tim
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their_slots() {
-    // `Limits::idle_timeout`: "no request in flight and nothing sent either way (HTTP/1.1
-    // keep-alive and HTTP/2 alike)". The server PINGs an HTTP/2 client every idle_timeout/2
-    // and every client answers by itself; those frames must not count as activity.
+    // `Limits::idle_timeout`: no request in flight, none started or finished, and nothing
+    // written to the client (HTTP/1.1 keep-alive and HTTP/2 alike). The server sends no
+    // keep-alive PINGs; frames a client sends by itself must not keep it open.
     let limits = limits().with_max_connections(4).with_idle_timeout(Duration::from_secs(1));
     let server = start(limits).await;
     let mut connections = Vec::new();
@@ -764,8 +764,8 @@ async fn handlers_panicking_under_concurrent_load_answer_500_and_the_rest_200() 
 //
 // `fuzz/fuzz_targets/set_cookie.rs` checks that whatever `Response::set_cookie` accepts parses
 // back (with the `cookie` crate, as a browser would read it) to what was asked. These are the
-// cases it found that do not; the fuzz target tolerates them (marked "Known") so that it can
-// go on, and each is a test here, ignored until the runtime is fixed.
+// cases it found that did not; each was fixed in the runtime, and each is a test here so that
+// it stays fixed.
 
 /// The one `Set-Cookie` header `cookie` gives, or the refusal.
 fn rendered(cookie: Cookie<'static>) -> Option<String> {
