@@ -63,6 +63,7 @@ pub struct App {
     requirements: Vec<(String, RequiresFn)>,
     /// Whether `limits` was called (a group may not).
     limits_set: bool,
+    layers: Vec<ApplyLayer>,
 }
 
 /// A declared route's generated function that gathers what its dependencies need.
@@ -249,6 +250,44 @@ impl App {
         self
     }
 
+    /// Wraps the app in a tower [`Layer`](tower::Layer), such as tower-http's `CorsLayer`,
+    /// `CompressionLayer`, `TimeoutLayer` or `TraceLayer`: it sees every request before
+    /// routing and every response after the pipeline. The last layer added is the
+    /// outermost, as with `ServiceBuilder`. A layer's error (rather than a response) is a
+    /// logged 500. Without layers the server calls the app directly; with some, each request
+    /// body is boxed for them.
+    ///
+    /// ```
+    /// use cookie_route::{App, Request};
+    /// use tower_http::set_header::SetResponseHeaderLayer;
+    /// use cookie_route::http::{HeaderValue, header::CACHE_CONTROL};
+    ///
+    /// let app = App::new()
+    ///     .get("/", |_: Request| async { "hello" })
+    ///     .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[must_use]
+    pub fn layer<L, S, B>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<LayeredService, Service = S> + Send + Sync + 'static,
+        S: tower_service::Service<http::Request<Body>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        self.layers.push(Box::new(move |inner: LayeredService| {
+            LayeredService::new(Answering(layer.layer(inner)))
+        }));
+        self
+    }
+
     /// Mounts `group`'s routes under `prefix` (`/api`: the group's `/items` answers
     /// `/api/items`), as FastAPI's `include_router(prefix=...)`, Flask's blueprints and
     /// axum's `nest`. The group's middleware runs only around its own routes, inside the
@@ -302,6 +341,7 @@ impl App {
             repeated_state,
             requirements,
             limits_set,
+            layers,
         } = group;
         let mut own = Vec::new();
         if keys.is_some() {
@@ -315,6 +355,9 @@ impl App {
         }
         if not_found.is_some() || method_not_allowed.is_some() {
             own.push("fallback handlers");
+        }
+        if !layers.is_empty() {
+            own.push("tower layers");
         }
         let _ = limits;
         if !own.is_empty() {
@@ -446,7 +489,8 @@ impl App {
             body_limits,
             state: self.state,
         });
-        Ok(AppService {
+        let app = AppService {
+            layered: None,
             inner: Arc::new(Inner {
                 router,
                 limits: self.limits,
@@ -455,7 +499,15 @@ impl App {
                 method_not_allowed: self.method_not_allowed,
                 middleware: app_chain,
             }),
-        })
+        };
+        if self.layers.is_empty() {
+            return Ok(app);
+        }
+        let mut layered = LayeredService::new(app.clone());
+        for apply in self.layers {
+            layered = apply(layered);
+        }
+        Ok(AppService { layered: Some(layered), ..app })
     }
 }
 
@@ -474,7 +526,17 @@ struct Inner {
 #[derive(Clone)]
 pub struct AppService {
     inner: Arc<Inner>,
+    /// The app's tower layers around it ([`App::layer`]), when it has any.
+    layered: Option<LayeredService>,
 }
+
+/// The app as its tower layers see it: a cloneable service from `http::Request<Body>` to
+/// `http::Response<Body>` that never fails (a layer's error answers 500).
+pub type LayeredService =
+    tower::util::BoxCloneSyncService<http::Request<Body>, http::Response<Body>, Infallible>;
+
+/// A layer added with [`App::layer`], applied when the app is built.
+type ApplyLayer = Box<dyn FnOnce(LayeredService) -> LayeredService + Send + Sync>;
 
 impl std::fmt::Debug for AppService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -493,6 +555,44 @@ impl AppService {
     /// Every route as `(method, pattern, location)`.
     pub fn routes(&self) -> impl Iterator<Item = (&Method, &str, &str)> {
         self.inner.router.routes().map(|r| (&r.method, r.pattern.as_str(), r.location.as_str()))
+    }
+
+    /// A request from the server: straight to the app, or through its layers (which then
+    /// find the client's address as a `RemoteAddr` extension).
+    pub(crate) fn serve(
+        &self,
+        request: http::Request<hyper::body::Incoming>,
+        remote: std::net::SocketAddr,
+    ) -> ResponseFuture {
+        match &self.layered {
+            None => self.dispatch(request.map(request_body), Some(remote)),
+            Some(layered) => {
+                let mut request = request.map(Body::from_stream);
+                request.extensions_mut().insert(crate::request::RemoteAddr(remote));
+                self.through_layers(layered, request)
+            }
+        }
+    }
+
+    /// A request of the in-process test client: as a server's would go.
+    #[cfg(feature = "test-client")]
+    pub(crate) fn call_in_process(&self, request: http::Request<RequestBody>) -> ResponseFuture {
+        match &self.layered {
+            None => self.dispatch(request, None),
+            Some(layered) => self.through_layers(layered, request.map(Body::from_stream)),
+        }
+    }
+
+    #[cold]
+    fn through_layers(
+        &self,
+        layered: &LayeredService,
+        request: http::Request<Body>,
+    ) -> ResponseFuture {
+        use tower::ServiceExt as _;
+        // Ready first, then called: a layer may hold requests back (a concurrency limit).
+        let future = layered.clone().oneshot(request);
+        ResponseFuture { state: State::Layered(Box::pin(future)), head: false, finish: None }
     }
 
     pub(crate) fn dispatch(
@@ -594,6 +694,8 @@ fn panicked(message: &str) -> Response {
 enum State {
     Ready(Option<Box<Response>>),
     Running(CatchUnwind<BoxFuture<Response>>),
+    /// Through the app's tower layers, whose innermost service made the response whole.
+    Layered(BoxFuture<Result<http::Response<Body>, Infallible>>),
 }
 
 /// The future of one request through an [`AppService`].
@@ -623,6 +725,7 @@ impl Future for ResponseFuture {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let mut response = match &mut this.state {
+            State::Layered(fut) => return fut.as_mut().poll(cx),
             State::Ready(r) => r.take().map_or_else(Response::internal_server_error, |r| *r),
             State::Running(fut) => match Pin::new(fut).poll(cx) {
                 Poll::Pending => return Poll::Pending,
@@ -688,7 +791,10 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
-        self.dispatch(request.map(request_body), None)
+        match &self.layered {
+            None => self.dispatch(request.map(request_body), None),
+            Some(layered) => self.through_layers(layered, request.map(Body::from_stream)),
+        }
     }
 }
 
@@ -715,4 +821,41 @@ fn declared_routes() -> Vec<&'static DeclaredRoute> {
         inventory::iter::<DeclaredRoute>.into_iter().collect();
     routes.sort_by(|a, b| (a.path, a.methods, a.location).cmp(&(b.path, b.methods, b.location)));
     routes
+}
+
+/// A layered service whose errors answer `500` and whose bodies are [`Body`], so that any
+/// layer's service fits the [`LayeredService`] around it.
+#[derive(Clone)]
+struct Answering<S>(S);
+
+impl<S, B> tower_service::Service<http::Request<Body>> for Answering<S>
+where
+    S: tower_service::Service<http::Request<Body>, Response = http::Response<B>>,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = http::Response<Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<http::Response<Body>, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // A layer that cannot take requests any more answers them with its error (below).
+        self.0.poll_ready(cx).map(|_| Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        let future = self.0.call(request);
+        Box::pin(async move {
+            Ok(match future.await {
+                Ok(response) => response.map(Body::from_stream),
+                Err(error) => {
+                    let error: BoxError = error.into();
+                    tracing::error!(%error, "a layer failed");
+                    Response::internal_server_error().into_http()
+                }
+            })
+        })
+    }
 }

@@ -32,7 +32,7 @@ mod test_client;
 #[cfg(feature = "test-client")]
 mod test_server;
 
-pub use app::{App, AppService, ResponseFuture};
+pub use app::{App, AppService, LayeredService, ResponseFuture};
 pub use body::Body;
 pub use error::{BoxError, Error, ErrorDetail, Loc, StartError};
 pub use extract::{Form, FromBody, FromRequest, Requirements};

@@ -333,7 +333,7 @@ impl TestRequest<'_> {
                     // Appended: `Cookie` headers the test gave explicitly are sent too.
                     request.headers_mut().append(COOKIE, cookies);
                 }
-                let response = match service.dispatch(request, None).await {
+                let response = match service.call_in_process(request).await {
                     Ok(r) => r,
                     Err(never) => match never {},
                 };

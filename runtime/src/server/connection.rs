@@ -19,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use super::watchdog::Activity;
-use crate::app::{AppService, ResponseFuture, request_body};
+use crate::app::{AppService, ResponseFuture};
 use crate::limits::Limits;
 
 /// hyper's builder of connections, HTTP/1 and HTTP/2 set up from the app's limits.
@@ -179,10 +179,7 @@ impl hyper::service::Service<http::Request<Incoming>> for ConnService {
 
     fn call(&self, request: http::Request<Incoming>) -> InFlight {
         self.activity.request_started(request.version());
-        InFlight {
-            inner: self.app.dispatch(request.map(request_body), Some(self.remote)),
-            activity: self.activity.clone(),
-        }
+        InFlight { inner: self.app.serve(request, self.remote), activity: self.activity.clone() }
     }
 }
 
