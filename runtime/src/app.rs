@@ -330,7 +330,8 @@ impl App {
         let App {
             routes,
             errors,
-            limits,
+            // Whether the group set them is `limits_set`.
+            limits: _,
             keys,
             sessions,
             not_found,
@@ -359,7 +360,6 @@ impl App {
         if !layers.is_empty() {
             own.push("tower layers");
         }
-        let _ = limits;
         if !own.is_empty() {
             self.errors.push(format!(
                 "App::nest at {here}: the group `{prefix}` sets {}, which are the app's: set them \
