@@ -19,6 +19,7 @@ use http_body_util::BodyExt;
 use crate::body::Body;
 use crate::error::{BoxError, Error, StartError};
 use crate::extract::Requirements;
+use crate::group::{ApplyLayer, Group, GroupEntry, Groups, Through};
 use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
@@ -64,6 +65,8 @@ pub struct App {
     /// Whether `limits` was called (a group may not).
     limits_set: bool,
     layers: Vec<ApplyLayer>,
+    /// The nested groups that have layers or error pages of their own.
+    groups: Vec<GroupEntry>,
 }
 
 /// A declared route's generated function that gathers what its dependencies need.
@@ -257,6 +260,9 @@ impl App {
     /// logged 500. Without layers the server calls the app directly; with some, each request
     /// body is boxed for them.
     ///
+    /// On a group ([`App::nest`]) the layer sees only the requests under the group's prefix
+    /// (its 404s and 405s too), inside the app's layers.
+    ///
     /// ```
     /// use cookie_route::{App, Request};
     /// use tower_http::set_header::SetResponseHeaderLayer;
@@ -279,10 +285,10 @@ impl App {
             + 'static,
         S::Error: Into<BoxError>,
         S::Future: Send + 'static,
-        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        self.layers.push(Box::new(move |inner: LayeredService| {
+        self.layers.push(Arc::new(move |inner: LayeredService| {
             LayeredService::new(Answering(layer.layer(inner)))
         }));
         self
@@ -290,14 +296,22 @@ impl App {
 
     /// Mounts `group`'s routes under `prefix` (`/api`: the group's `/items` answers
     /// `/api/items`), as FastAPI's `include_router(prefix=...)`, Flask's blueprints and
-    /// axum's `nest`. The group's middleware runs only around its own routes, inside the
-    /// app's; its state joins the app's. A route of the group that matches the same requests
-    /// as another makes [`App::build`] fail naming both. Keys, sessions, limits and fallback
-    /// handlers are the app's: a group that sets them makes `App::build` fail, rather than
-    /// have them ignored.
+    /// axum's `nest`. What the group has of its own applies under its prefix only:
+    ///
+    /// - its middleware runs around its routes, inside the app's;
+    /// - its tower layers ([`App::layer`]) see every request under the prefix (a CORS
+    ///   preflight, a 404 or a 405 there too), inside the app's layers;
+    /// - its `not_found` and `method_not_allowed` answer the paths under the prefix;
+    /// - its state joins the app's (a type registered twice fails [`App::build`]).
+    ///
+    /// A route of the group that matches the same requests as another makes `App::build`
+    /// fail naming both. Keys, sessions and limits are the app's: a group that sets them
+    /// makes `App::build` fail, rather than have them ignored.
     ///
     /// ```
     /// use cookie_route::{App, IntoResponse, Next, Request};
+    /// use tower_http::set_header::SetResponseHeaderLayer;
+    /// use cookie_route::http::{HeaderValue, header::CACHE_CONTROL};
     ///
     /// let api = App::new()
     ///     .get("/items", |_: Request| async { "items" })
@@ -305,7 +319,9 @@ impl App {
     ///         let mut response = next.run(request).await;
     ///         response.set_header("x-api", "1").unwrap();
     ///         response
-    ///     });
+    ///     })
+    ///     .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
+    ///     .not_found(|_: Request| async { "no such API" });
     /// let app = App::new().get("/", |_: Request| async { "home" }).nest("/api", api);
     /// let routes: Vec<String> =
     ///     app.build()?.routes().map(|(m, path, _)| format!("{m} {path}")).collect();
@@ -317,14 +333,8 @@ impl App {
     pub fn nest(mut self, prefix: &str, group: App) -> Self {
         let caller = Location::caller();
         let here = format!("{}:{}:{}", caller.file(), caller.line(), caller.column());
-        let prefix_is_valid = prefix.starts_with('/')
-            && !prefix.ends_with('/')
-            && PathPattern::parse(prefix).is_ok_and(|p| !p.as_str().contains("{*"));
-        if !prefix_is_valid {
-            self.errors.push(format!(
-                "App::nest at {here}: `{prefix}` is not a group prefix (a path such as `/api` or \
-                 `/users/{{user_id}}`, without a trailing `/` or a catch-all)"
-            ));
+        if let Err(e) = check_prefix("App::nest", prefix, &here) {
+            self.errors.push(e);
             return self;
         }
         let App {
@@ -343,6 +353,7 @@ impl App {
             requirements,
             limits_set,
             layers,
+            groups,
         } = group;
         let mut own = Vec::new();
         if keys.is_some() {
@@ -353,12 +364,6 @@ impl App {
         }
         if limits_set {
             own.push("limits");
-        }
-        if not_found.is_some() || method_not_allowed.is_some() {
-            own.push("fallback handlers");
-        }
-        if !layers.is_empty() {
-            own.push("tower layers");
         }
         if !own.is_empty() {
             self.errors.push(format!(
@@ -372,6 +377,15 @@ impl App {
         self.repeated_state.extend(self.state.merge(state));
         for (route, requires) in requirements {
             self.requirements.push((format!("{route} (under `{prefix}`)"), requires));
+        }
+        for entry in groups {
+            self.groups.push(entry.within(
+                prefix,
+                &layers,
+                &middleware,
+                not_found.as_ref(),
+                method_not_allowed.as_ref(),
+            ));
         }
         for mut route in routes {
             let path = match route.pattern.as_str() {
@@ -393,6 +407,71 @@ impl App {
                 )),
             }
         }
+        if !layers.is_empty() || not_found.is_some() || method_not_allowed.is_some() {
+            self.groups.push(GroupEntry {
+                prefix: prefix.to_owned(),
+                layers,
+                middleware,
+                not_found,
+                method_not_allowed,
+                service: None,
+                location: here,
+            });
+        }
+        self
+    }
+
+    /// Mounts a tower [`Service`](tower_service::Service) under `prefix`: it takes every
+    /// request whose path is the prefix or under it, whatever the method, with the prefix
+    /// taken off the path (`/static/css/site.css` reaches it as `/css/site.css`), as axum's
+    /// `nest_service` and Starlette's `app.mount`. tower-http's `ServeDir` serves a directory
+    /// this way (with `Content-Type`, `ETag`/`Last-Modified`, 304 and ranges, and paths out
+    /// of the directory refused).
+    ///
+    /// The app's and its groups' tower layers are around it; [`App::middleware`] functions,
+    /// which run around routes, are not. A route under the prefix makes [`App::build`] fail
+    /// naming both, since the service would take its requests; so does a second service or
+    /// group with layers at the same prefix. The service's error is a logged 500.
+    ///
+    /// ```no_run
+    /// use cookie_route::{App, Request};
+    /// use tower_http::services::ServeDir;
+    ///
+    /// let app = App::new()
+    ///     .get("/", |_: Request| async { "home" })
+    ///     .nest_service("/static", ServeDir::new("static"));
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[track_caller]
+    #[must_use]
+    pub fn nest_service<S, B>(mut self, prefix: &str, service: S) -> Self
+    where
+        S: tower_service::Service<http::Request<Body>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let caller = Location::caller();
+        let here = format!("{}:{}:{}", caller.file(), caller.line(), caller.column());
+        if let Err(e) = check_prefix("App::nest_service", prefix, &here) {
+            self.errors.push(e);
+            return self;
+        }
+        self.groups.push(GroupEntry {
+            prefix: prefix.to_owned(),
+            layers: Vec::new(),
+            middleware: Vec::new(),
+            not_found: None,
+            method_not_allowed: None,
+            service: Some(LayeredService::new(Answering(service))),
+            location: here,
+        });
         self
     }
 
@@ -411,7 +490,8 @@ impl App {
     }
 
     /// Answers requests for unknown paths with `handler` (the status is 404 unless the
-    /// handler sets another). By default: `404 {"detail": "Not Found"}`, as FastAPI.
+    /// handler sets another). By default: `404 {"detail": "Not Found"}`, as FastAPI. On a
+    /// group ([`App::nest`]), the unknown paths under its prefix, inside its middleware.
     #[must_use]
     pub fn not_found(mut self, handler: impl Handler) -> Self {
         self.not_found = Some(RouteHandler::custom(handler));
@@ -421,6 +501,7 @@ impl App {
     /// Answers requests for a known path with a method it does not serve with `handler`
     /// (for example Flask's HTML page); the status is 405 unless the handler sets another,
     /// and the `Allow` header is added. By default: `405 {"detail": "Method Not Allowed"}`.
+    /// On a group ([`App::nest`]), the paths under its prefix.
     #[must_use]
     pub fn method_not_allowed(mut self, handler: impl Handler) -> Self {
         self.method_not_allowed = Some(RouteHandler::custom(handler));
@@ -465,6 +546,10 @@ impl App {
                 app_chain.iter().chain(&route.group_middleware).cloned().collect()
             };
         }
+        let groups = Groups::build(self.groups, &app_chain, &routes).unwrap_or_else(|more| {
+            errors.extend(more);
+            None
+        });
         let router = match Router::build(routes) {
             Ok(r) if errors.is_empty() => r,
             Ok(_) => return Err(StartError::Routes(errors)),
@@ -498,6 +583,7 @@ impl App {
                 not_found: self.not_found,
                 method_not_allowed: self.method_not_allowed,
                 middleware: app_chain,
+                groups,
             }),
         };
         if self.layers.is_empty() {
@@ -511,6 +597,21 @@ impl App {
     }
 }
 
+/// Whether `prefix` can be a group's or a mounted service's: a path pattern such as `/api`
+/// or `/users/{user_id}`, without a trailing `/` or a catch-all.
+fn check_prefix(what: &str, prefix: &str, here: &str) -> Result<(), String> {
+    let valid = prefix.starts_with('/')
+        && !prefix.ends_with('/')
+        && PathPattern::parse(prefix).is_ok_and(|p| !p.as_str().contains("{*"));
+    if valid {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} at {here}: `{prefix}` is not a group prefix (a path such as `/api` or \
+         `/users/{{user_id}}`, without a trailing `/` or a catch-all)"
+    ))
+}
+
 struct Inner {
     router: Router,
     limits: Limits,
@@ -518,6 +619,8 @@ struct Inner {
     not_found: Option<RouteHandler>,
     method_not_allowed: Option<RouteHandler>,
     middleware: Arc<[Middleware]>,
+    /// The groups with layers or error pages of their own, when there are any.
+    groups: Option<Groups>,
 }
 
 /// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
@@ -534,9 +637,6 @@ pub struct AppService {
 /// `http::Response<Body>` that never fails (a layer's error answers 500).
 pub type LayeredService =
     tower::util::BoxCloneSyncService<http::Request<Body>, http::Response<Body>, Infallible>;
-
-/// A layer added with [`App::layer`], applied when the app is built.
-type ApplyLayer = Box<dyn FnOnce(LayeredService) -> LayeredService + Send + Sync>;
 
 impl std::fmt::Debug for AppService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -595,7 +695,62 @@ impl AppService {
         ResponseFuture { state: State::Layered(Box::pin(future)), head: false, finish: None }
     }
 
+    /// A request past the app's layers: through its group's layers when it is under the
+    /// prefix of a group that has some, then to a mounted service or routed.
     pub(crate) fn dispatch(
+        &self,
+        request: http::Request<RequestBody>,
+        remote: Option<std::net::SocketAddr>,
+    ) -> ResponseFuture {
+        if let Some(groups) = &self.inner.groups
+            && groups.intercept
+        {
+            return match groups.find(request.uri().path()).and_then(|g| g.layered.as_ref()) {
+                Some(layered) => self.through_group(layered, request, remote),
+                None => self.past_group_layers(request, remote),
+            };
+        }
+        self.route(request, remote)
+    }
+
+    /// A request past its group's layers: to the service mounted at a prefix of its path,
+    /// if there is one (with the prefix taken off), or routed.
+    #[cold]
+    pub(crate) fn past_group_layers(
+        &self,
+        mut request: http::Request<RequestBody>,
+        remote: Option<std::net::SocketAddr>,
+    ) -> ResponseFuture {
+        if let Some(service) = self.inner.groups.as_ref().and_then(|g| g.mounted(&mut request)) {
+            let mut request = request.map(Body::from_stream);
+            if let Some(remote) = remote {
+                request.extensions_mut().insert(crate::request::RemoteAddr(remote));
+            }
+            return self.through_layers(&service, request);
+        }
+        self.route(request, remote)
+    }
+
+    /// A request under a group's prefix, through the group's layers, whose innermost service
+    /// ([`crate::group`]'s) routes it.
+    #[cold]
+    fn through_group(
+        &self,
+        layered: &LayeredService,
+        request: http::Request<RequestBody>,
+        remote: Option<std::net::SocketAddr>,
+    ) -> ResponseFuture {
+        let mut request = request.map(Body::from_stream);
+        request.extensions_mut().insert(Through(self.clone()));
+        if let Some(remote) = remote {
+            request.extensions_mut().insert(crate::request::RemoteAddr(remote));
+        }
+        self.through_layers(layered, request)
+    }
+
+    /// Routes a request to its route's handler, or to the app's or the group's error page.
+    #[inline]
+    pub(crate) fn route(
         &self,
         request: http::Request<RequestBody>,
         remote: Option<std::net::SocketAddr>,
@@ -614,14 +769,14 @@ impl AppService {
                     Request::new(parts, body, params, names, self.inner.shared.clone(), remote),
                 )
             }
-            Lookup::MethodNotAllowed { allow } => match &self.inner.method_not_allowed {
-                Some(handler) => {
+            Lookup::MethodNotAllowed { allow } => match self.error_page(
+                &parts,
+                |group| group.method_not_allowed.as_ref(),
+                &self.inner.method_not_allowed,
+            ) {
+                Some((chain, handler)) => {
                     fallback = Some((StatusCode::METHOD_NOT_ALLOWED, Some(allow.clone())));
-                    self.call(
-                        &self.inner.middleware,
-                        handler,
-                        self.bare_request(parts, body, remote),
-                    )
+                    self.call(chain, handler, self.bare_request(parts, body, remote))
                 }
                 None => {
                     let mut response =
@@ -637,14 +792,14 @@ impl AppService {
                 response.headers_mut().insert(ALLOW, allow.clone());
                 State::Ready(Some(Box::new(response)))
             }
-            Lookup::NotFound => match &self.inner.not_found {
-                Some(handler) => {
+            Lookup::NotFound => match self.error_page(
+                &parts,
+                |group| group.not_found.as_ref(),
+                &self.inner.not_found,
+            ) {
+                Some((chain, handler)) => {
                     fallback = Some((StatusCode::NOT_FOUND, None));
-                    self.call(
-                        &self.inner.middleware,
-                        handler,
-                        self.bare_request(parts, body, remote),
-                    )
+                    self.call(chain, handler, self.bare_request(parts, body, remote))
                 }
                 None => State::Ready(Some(Box::new(Error::not_found().into_response()))),
             },
@@ -652,6 +807,25 @@ impl AppService {
         let finish =
             (log.is_some() || fallback.is_some()).then(|| Box::new(Finish { log, fallback }));
         ResponseFuture { state, head, finish }
+    }
+
+    /// The handler of an error page (`page` of a group, or the app's) for a request, with
+    /// the middleware it runs in: the group's whose prefix the path is under, if it has one,
+    /// or the app's.
+    #[cold]
+    fn error_page<'a>(
+        &'a self,
+        parts: &http::request::Parts,
+        page: fn(&Group) -> Option<&RouteHandler>,
+        app: &'a Option<RouteHandler>,
+    ) -> Option<(&'a Arc<[Middleware]>, &'a RouteHandler)> {
+        let group = self.inner.groups.as_ref().and_then(|groups| groups.find(parts.uri.path()));
+        if let Some(group) = group
+            && let Some(handler) = page(group)
+        {
+            return Some((&group.chain, handler));
+        }
+        app.as_ref().map(|handler| (&self.inner.middleware, handler))
     }
 
     fn bare_request(
@@ -711,6 +885,13 @@ struct Finish {
     log: Option<(Method, String, Instant)>,
     /// For a fallback handler: the status it answers with unless it sets one, and `Allow`.
     fallback: Option<(StatusCode, Option<HeaderValue>)>,
+}
+
+impl ResponseFuture {
+    /// A response made at once.
+    pub(crate) fn ready(response: Response) -> Self {
+        Self { state: State::Ready(Some(Box::new(response))), head: false, finish: None }
+    }
 }
 
 impl std::fmt::Debug for ResponseFuture {
@@ -833,7 +1014,7 @@ where
     S: tower_service::Service<http::Request<Body>, Response = http::Response<B>>,
     S::Error: Into<BoxError>,
     S::Future: Send + 'static,
-    B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
     type Response = http::Response<Body>;

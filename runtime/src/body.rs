@@ -30,12 +30,16 @@ impl Body {
         Self { kind: BodyKind::Empty }
     }
 
-    /// A body streamed from any [`http_body::Body`].
+    /// A body streamed from any [`http_body::Body`] (`Sync` or not, as tower-http's
+    /// `ServeDir` bodies are not).
     pub fn from_stream<B>(body: B) -> Self
     where
-        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
+        let hint = body.size_hint();
+        let end = body.is_end_stream();
+        let body = Unsynced { inner: sync_wrapper::SyncWrapper::new(body), hint, end };
         Self { kind: BodyKind::Stream(body.map_err(Into::into).boxed()) }
     }
 
@@ -149,5 +153,44 @@ impl http_body::Body for Body {
             BodyKind::Full(b) => SizeHint::with_exact(b.len() as u64),
             BodyKind::Stream(s) => s.size_hint(),
         }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A body that is `Send` but maybe not `Sync`, made `Sync` by reaching it only through
+    /// `&mut` ([`sync_wrapper::SyncWrapper`]); what `&self` asks (its size, its end) is
+    /// noted after each frame.
+    struct Unsynced<B> {
+        #[pin]
+        inner: sync_wrapper::SyncWrapper<B>,
+        hint: SizeHint,
+        end: bool,
+    }
+}
+
+impl<B: http_body::Body> http_body::Body for Unsynced<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
+        let this = self.project();
+        let mut inner = this.inner.get_pin_mut();
+        let frame = inner.as_mut().poll_frame(cx);
+        if frame.is_ready() {
+            *this.hint = inner.size_hint();
+            *this.end = inner.is_end_stream();
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.end
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.hint
     }
 }

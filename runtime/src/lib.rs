@@ -7,6 +7,7 @@ mod convert;
 mod cookies;
 mod error;
 mod extract;
+mod group;
 mod handler;
 pub mod keys;
 mod limits;

@@ -91,3 +91,44 @@ fn a_bad_prefix_or_an_apps_setting_in_a_group_fails_the_build() {
     let Err(StartError::Routes(errors)) = twice.build() else { panic!("two Prefix states") };
     assert!(errors[0].contains("registered twice"), "{errors:?}");
 }
+
+#[tokio::test]
+async fn a_groups_error_pages_answer_under_its_prefix_inside_its_middleware() {
+    let api = App::new()
+        .get("/items", |_: Request| async { "items" })
+        .nest("/v1", App::new().get("/ping", |_: Request| async { "pong" }))
+        .not_found(|request: Request| async move {
+            Json(serde_json::json!({"error": "no such API", "path": request.path()}))
+        })
+        .method_not_allowed(|_: Request| async { "wrong method for the API" })
+        .middleware(api_header);
+    let app = App::new()
+        .get("/items", |_: Request| async { "top-level items" })
+        .nest("/api", api)
+        .middleware(app_header);
+    let server = TestServer::start(app).await;
+    let client = server.client();
+
+    let missing = client.get("/api/nothing").send().await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.json::<serde_json::Value>()["error"], "no such API");
+    assert_eq!((missing.header("x-group"), missing.header("x-app")), (Some("api"), Some("1")));
+    // A nested group without pages of its own has its parent's.
+    let nested = client.get("/api/v1/nothing").send().await;
+    assert_eq!(nested.json::<serde_json::Value>()["path"], "/api/v1/nothing");
+    assert_eq!(client.get("/api/").send().await.status(), 404, "`/api/` is under the prefix");
+
+    let wrong = client.delete("/api/items").send().await;
+    assert_eq!((wrong.status().as_u16(), wrong.text()), (405, "wrong method for the API".into()));
+    assert_eq!(wrong.header("allow"), Some("GET, HEAD"));
+
+    // Outside the prefix, the app's own (default) pages.
+    let outside = client.get("/nothing").send().await;
+    assert_eq!(
+        (outside.status().as_u16(), outside.text()),
+        (404, r#"{"detail":"Not Found"}"#.into())
+    );
+    assert_eq!(outside.header("x-group"), None);
+    let outside = client.delete("/items").send().await;
+    assert_eq!(outside.text(), r#"{"detail":"Method Not Allowed"}"#);
+}

@@ -1,6 +1,6 @@
 //! tower-http's own layers through `App::layer`, over real HTTP: CORS preflight, gzip
-//! compression, a timeout, a response header; each sees the response after the pipeline
-//! (its cookies), and the app without layers is called directly.
+//! compression, a timeout, a response header, tracing; each sees the response after the
+//! pipeline (its cookies). A group's layers see the requests under its prefix only.
 #![cfg(feature = "test-client")]
 
 use std::io::Read as _;
@@ -93,12 +93,108 @@ async fn the_in_process_client_goes_through_the_layers_too() {
     assert_eq!(response.header("cache-control"), Some("no-store"));
 }
 
-#[test]
-fn a_group_with_layers_is_refused() {
-    let group = App::new().get("/x", text).layer(CompressionLayer::new());
-    let Err(cookie_route::StartError::Routes(errors)) = App::new().nest("/api", group).build()
-    else {
-        panic!("a group's layers were accepted")
+/// A response header layer that appends `value` to `x-layers`, to see which layers a
+/// response went through, and in which order.
+fn mark(value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::appending(
+        header::HeaderName::from_static("x-layers"),
+        HeaderValue::from_static(value),
+    )
+}
+
+fn grouped() -> App {
+    let api = App::new().get("/items", text).layer(mark("api")).layer(
+        CorsLayer::new()
+            .allow_origin(HeaderValue::from_static("https://app.example"))
+            .allow_methods([Method::GET]),
+    );
+    let v1 = App::new().get("/stats", |_: Request| async { "stats" }).layer(mark("v1"));
+    let admin = App::new().nest("/v1", v1).layer(mark("admin"));
+    App::new().get("/items", text).nest("/api", api).nest("/admin", admin).layer(mark("app"))
+}
+
+/// The values of `x-layers`, in order.
+fn layers(response: &cookie_route::TestResponse) -> Vec<&str> {
+    response.headers().get_all("x-layers").iter().map(|v| v.to_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_groups_layers_see_the_requests_under_its_prefix_only() {
+    let server = TestServer::start(grouped()).await;
+    let client = server.client();
+
+    let grouped = client.get("/api/items").send().await;
+    assert_eq!(grouped.status(), 200);
+    assert_eq!(layers(&grouped), ["api", "app"], "the group's layer inside the app's");
+    assert!(grouped.set_cookie("seen").is_some(), "the pipeline's cookies pass them");
+    let top = client.get("/items").send().await;
+    assert_eq!(layers(&top), ["app"], "not the group's");
+
+    // The group's CORS layer answers preflights for its paths (no OPTIONS route exists);
+    // outside the group there is no CORS layer, so the same preflight is a 405.
+    let preflight = |path: &'static str| {
+        client
+            .request(Method::OPTIONS, path)
+            .header("origin", "https://app.example")
+            .header("access-control-request-method", "GET")
+            .send()
     };
-    assert!(errors[0].contains("tower layers"), "{errors:?}");
+    let inside = preflight("/api/items").await;
+    assert_eq!(inside.status(), 200);
+    assert_eq!(inside.header("access-control-allow-origin"), Some("https://app.example"));
+    let outside = preflight("/items").await;
+    assert_eq!(outside.status(), 405);
+    assert_eq!(outside.header("access-control-allow-origin"), None);
+
+    // 404s and 405s under the prefix went through the group's layers too.
+    let missing = client.get("/api/nowhere").send().await;
+    assert_eq!((missing.status().as_u16(), layers(&missing)), (404, vec!["api", "app"]));
+    let wrong = client.post("/api/items").send().await;
+    assert_eq!((wrong.status().as_u16(), layers(&wrong)), (405, vec!["api", "app"]));
+    assert_eq!(layers(&client.get("/apix").send().await), ["app"], "a prefix is whole segments");
+
+    // Nested groups: the inner group's layers inside the outer group's, inside the app's.
+    let stats = client.get("/admin/v1/stats").send().await;
+    assert_eq!((stats.text(), layers(&stats)), ("stats".to_owned(), vec!["v1", "admin", "app"]));
+    let admin_missing = client.get("/admin/other").send().await;
+    assert_eq!(layers(&admin_missing), ["admin", "app"]);
+}
+
+#[tokio::test]
+async fn trace_layer_logs_each_request_with_its_status() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("tower_http=debug"))
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // The in-process client runs the app on this (current-thread) runtime's thread.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let client = cookie_route::TestClient::new(
+        App::new().get("/text", text).layer(tower_http::trace::TraceLayer::new_for_http()),
+    );
+    assert_eq!(client.get("/text").send().await.status(), 200);
+    assert_eq!(client.get("/nowhere").send().await.status(), 404);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let finished: Vec<&str> =
+        logs.lines().filter(|l| l.contains("finished processing request")).collect();
+    assert_eq!(finished.len(), 2, "{logs}");
+    assert!(finished[0].contains("status=200") && finished[0].contains("uri=/text"), "{logs}");
+    assert!(finished[1].contains("status=404") && finished[1].contains("uri=/nowhere"), "{logs}");
+}
+
+/// A log writer that keeps what it is given.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
