@@ -24,6 +24,7 @@ use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
 use crate::middleware::{Middleware, Next, middleware};
+use crate::raised::ErrorHandlers;
 use crate::request::{Request, RequestBody};
 use crate::response::{IntoResponse, Response};
 use crate::router::{Lookup, Params, Route, Router};
@@ -67,6 +68,9 @@ pub struct App {
     layers: Vec<ApplyLayer>,
     /// The nested groups that have layers or error pages of their own.
     groups: Vec<GroupEntry>,
+    /// The error handlers (`on_error`), and the types given two.
+    error_handlers: ErrorHandlers,
+    repeated_error_handlers: Vec<&'static str>,
 }
 
 /// A declared route's generated function that gathers what its dependencies need.
@@ -354,6 +358,8 @@ impl App {
             limits_set,
             layers,
             groups,
+            error_handlers,
+            repeated_error_handlers,
         } = group;
         let mut own = Vec::new();
         if keys.is_some() {
@@ -364,6 +370,9 @@ impl App {
         }
         if limits_set {
             own.push("limits");
+        }
+        if !error_handlers.is_empty() || !repeated_error_handlers.is_empty() {
+            own.push("error handlers (App::on_error)");
         }
         if !own.is_empty() {
             self.errors.push(format!(
@@ -489,6 +498,44 @@ impl App {
         self
     }
 
+    /// Answers the errors of type `E` that handlers and dependencies return as
+    /// [`Raised`](crate::Raised) with `handler`'s response, for the whole app, as FastAPI's
+    /// `@app.exception_handler(E)`: a service maps its own errors once. The status is 500
+    /// unless the response sets one; cookies and headers set before the error stay. One
+    /// handler per type (a second makes [`App::build`] fail); an error of a type without a
+    /// handler is logged and answers 500 (cookie-route's own [`Error`] keeps its response).
+    /// Keys, sessions, limits and error handlers are the app's, not a group's.
+    ///
+    /// ```
+    /// use cookie_route::{App, Json, Raised, Request, StatusCode};
+    ///
+    /// async fn read(_: Request) -> Result<String, Raised> {
+    ///     Ok(std::fs::read_to_string("/no/such/file")?)
+    /// }
+    ///
+    /// let app = App::new().get("/file", read).on_error(|error: &std::io::Error| {
+    ///     let status = match error.kind() {
+    ///         std::io::ErrorKind::NotFound => StatusCode::NOT_FOUND,
+    ///         _ => StatusCode::SERVICE_UNAVAILABLE,
+    ///     };
+    ///     (status, Json(serde_json::json!({ "detail": "the file is not there" })))
+    /// });
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[must_use]
+    pub fn on_error<E, F, R>(mut self, handler: F) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+        F: Fn(&E) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        if !self.error_handlers.insert(handler) {
+            self.repeated_error_handlers.push(std::any::type_name::<E>());
+        }
+        self
+    }
+
     /// Answers requests for unknown paths with `handler` (the status is 404 unless the
     /// handler sets another). By default: `404 {"detail": "Not Found"}`, as FastAPI. On a
     /// group ([`App::nest`]), the unknown paths under its prefix, inside its middleware.
@@ -521,6 +568,9 @@ impl App {
         let mut errors = self.errors;
         for name in &self.repeated_state {
             errors.push(format!("App::state: a value of type `{name}` is registered twice"));
+        }
+        for name in &self.repeated_error_handlers {
+            errors.push(format!("App::on_error: the errors of type `{name}` have two handlers"));
         }
         for (route, requires) in &self.requirements {
             let mut needs = Requirements::default();
@@ -573,6 +623,7 @@ impl App {
             sessions: self.sessions,
             body_limits,
             state: self.state,
+            errors: self.error_handlers,
         });
         let app = AppService {
             layered: None,

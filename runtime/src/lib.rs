@@ -20,6 +20,7 @@ pub mod __private {
 pub mod model;
 mod pipeline;
 mod private;
+mod raised;
 mod request;
 mod response;
 mod router;
@@ -36,11 +37,12 @@ mod test_server;
 pub use app::{App, AppService, LayeredService, ResponseFuture};
 pub use body::Body;
 pub use error::{BoxError, Error, ErrorDetail, Loc, StartError};
-pub use extract::{Form, FromBody, FromRequest, Requirements};
+pub use extract::{Depends, Form, FromBody, FromRequest, Requirements};
 pub use handler::{BoxFuture, Handler};
 pub use keys::Keys;
 pub use limits::Limits;
 pub use middleware::Next;
+pub use raised::Raised;
 pub use request::{RemoteAddr, Request};
 pub use response::{HeaderError, Html, IntoResponse, Json, Redirect, Response};
 pub use server::{Server, shutdown_signal};
@@ -75,8 +77,8 @@ pub use {cookie, time};
 /// What most apps import.
 pub mod prelude {
     pub use crate::{
-        App, Cookie, Error, Form, FromRequest, Html, IntoResponse, Json, Method, Redirect, Request,
-        Response, ResponseModel, SameSite, State, StatusCode, cookie_route,
+        App, Cookie, Depends, Error, Form, FromRequest, Html, IntoResponse, Json, Method, Raised,
+        Redirect, Request, Response, ResponseModel, SameSite, State, StatusCode, cookie_route,
     };
     pub use serde::{Deserialize, Serialize};
 }

@@ -159,6 +159,9 @@ pub(crate) fn after<'a>(
     shared: &'a Shared,
     response: &'a mut Response,
 ) -> Option<Pin<Box<dyn Future<Output = ()> + Send + 'a>>> {
+    if response.is_raised() {
+        shared.errors.answer(response);
+    }
     pending.is_waiting().then(|| Box::pin(after_slow(pending, shared, response)) as _)
 }
 

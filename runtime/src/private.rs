@@ -189,6 +189,13 @@ declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
 declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
 declared_handler!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
 
+/// A rejection (a 422, a dependency's) written onto the temporal response, so that what
+/// the dependencies set before it (cookies, headers) is kept; the pipeline's last step
+/// follows, as for an answer.
+pub fn reject(response: &mut Response, rejection: Response) {
+    rejection.respond_on(response);
+}
+
 /// The pipeline's last step (`pipeline.rs`): cookies read with an old key are
 /// re-issued, and the session is saved. Most requests have neither, and get `None`.
 pub fn after<'a>(

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::body::Body;
 use crate::body::BoxError;
+use crate::raised::Raised;
 use crate::set_cookie::{self, CookieError};
 
 /// A header name or value that cannot be sent (CR, LF, NUL, a name that is not a token).
@@ -38,6 +39,8 @@ pub struct Response {
     status_explicit: bool,
     headers: HeaderMap,
     body: Body,
+    /// The error a handler returned as [`Raised`], until the app's error handlers answer it.
+    raised: Option<Box<Raised>>,
 }
 
 impl Default for Response {
@@ -65,6 +68,7 @@ impl Response {
             status_explicit: false,
             headers: HeaderMap::new(),
             body: Body::empty(),
+            raised: None,
         }
     }
 
@@ -118,6 +122,29 @@ impl Response {
     pub fn set_status(&mut self, status: StatusCode) {
         self.status = status;
         self.status_explicit = true;
+    }
+
+    /// Keeps `error` for the app's error handlers ([`Raised`]).
+    pub(crate) fn raise(&mut self, error: Raised) {
+        self.raised = Some(Box::new(error));
+    }
+
+    /// The error for the app's error handlers, if the response carries one.
+    #[inline]
+    pub(crate) fn take_raised(&mut self) -> Option<Raised> {
+        self.raised.take().map(|raised| *raised)
+    }
+
+    /// Whether the response carries an error for the app's error handlers.
+    #[inline]
+    pub(crate) fn is_raised(&self) -> bool {
+        self.raised.is_some()
+    }
+
+    /// Back to `200 OK`, not set explicitly.
+    pub(crate) fn reset_status(&mut self) {
+        self.status = StatusCode::OK;
+        self.status_explicit = false;
     }
 
     /// Sets `status` unless one was set explicitly: a route's declared status, the 404 of a
@@ -205,7 +232,10 @@ impl Response {
     /// that a cookie the returned value sets wins in the client; the temporal response's
     /// other headers replace this response's headers of the same name; its status, when set
     /// explicitly, replaces a status this response did not set explicitly.
-    pub fn merge_temporal(&mut self, temporal: Response) {
+    pub fn merge_temporal(&mut self, mut temporal: Response) {
+        if self.raised.is_none() {
+            self.raised = temporal.raised.take();
+        }
         if temporal.status_explicit {
             self.default_status(temporal.status);
         }
@@ -233,6 +263,9 @@ impl Response {
 
     /// Converts into an `http::Response`.
     pub fn into_http(self) -> http::Response<Body> {
+        if let Some(raised) = self.raised {
+            unanswered(&raised);
+        }
         let mut res = http::Response::new(self.body);
         *res.status_mut() = self.status;
         *res.headers_mut() = self.headers;
@@ -242,7 +275,7 @@ impl Response {
     /// Converts from an `http::Response` whose body is any [`http_body::Body`].
     pub fn from_http<B>(res: http::Response<B>) -> Self
     where
-        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
         let (parts, body) = res.into_parts();
@@ -251,8 +284,16 @@ impl Response {
             status_explicit: true,
             headers: parts.headers,
             body: Body::from_stream(body),
+            raised: None,
         }
     }
+}
+
+/// An error that reached the wire without the pipeline's last step (a middleware's
+/// response): sent as the 500 it is, and logged.
+#[cold]
+fn unanswered(raised: &Raised) {
+    tracing::error!(error = %raised, "an error answered 500 without going through App::on_error");
 }
 
 /// What a handler may return.

@@ -1,10 +1,11 @@
-//! What every request of an app can reach: its keys, session settings, body limits and
-//! state.
+//! What every request of an app can reach: its keys, session settings, body limits, state
+//! and error handlers.
 
 use std::time::Duration;
 
 use crate::error::Error;
 use crate::keys::Keys;
+use crate::raised::ErrorHandlers;
 use crate::session::SessionConfig;
 use crate::state::StateMap;
 
@@ -15,6 +16,8 @@ pub(crate) struct Shared {
     pub(crate) sessions: Option<SessionConfig>,
     pub(crate) body_limits: BodyLimits,
     pub(crate) state: StateMap,
+    /// The app's error handlers (`App::on_error`).
+    pub(crate) errors: ErrorHandlers,
 }
 
 /// How much body a request may carry and how long the client may take to send it.

@@ -53,6 +53,7 @@ paths! {
     has_field => ::cookie_route::__private::has_field;
     route => ::cookie_route::__private::route;
     after => ::cookie_route::__private::after;
+    reject => ::cookie_route::__private::reject;
     declared_handler => ::cookie_route::__private::DeclaredHandler;
     finish_model => ::cookie_route::__private::finish_model;
     app => ::cookie_route::__private::App;

@@ -14,6 +14,10 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let box_future = paths::box_future();
     let boxed = paths::boxed();
     let after = paths::after();
+    let reject = paths::reject();
+    // Every way out before the handler (a rejection) leaves this block with the rejection
+    // on the temporal response, so that the last step of the pipeline runs for it too.
+    let out = quote!('__cookie_route_handler);
     let errors = paths::errors();
     let ok = paths::ok();
     let err = paths::err();
@@ -34,7 +38,10 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 dependencies.push(quote_spanned! {span=>
                     let #b = match #dependency::<#ty>(&__req, &mut __response).await {
                         #ok(v) => v,
-                        #err(rejection) => return rejection,
+                        #err(rejection) => {
+                            #reject(&mut __response, rejection);
+                            break #out;
+                        }
                     };
                 });
                 args.push(quote!(#b));
@@ -78,7 +85,10 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 values.push(quote_spanned! {span=>
                     let #b = match __errors.take_body(#body::<#ty>(&__req).await) {
                         #ok(v) => v,
-                        #err(rejection) => return rejection,
+                        #err(rejection) => {
+                            #reject(&mut __response, rejection);
+                            break #out;
+                        }
                     };
                 });
                 checked.push(b.clone());
@@ -130,7 +140,8 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     } else {
         quote! {
             let (#(#some(#checked),)*) = (#(#checked,)*) else {
-                return #response::internal_server_error();
+                #reject(&mut __response, #response::internal_server_error());
+                break #out;
             };
         }
     };
@@ -139,15 +150,18 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
         fn #name(__req: #request) -> #box_future<#response> {
             #boxed::pin(async move {
                 let mut __response = #response::new();
-                let mut __errors = #errors::new();
-                #(#dependencies)*
-                #(#values)*
-                if let #some(rejection) = __errors.into_response() {
-                    return rejection;
+                #out: {
+                    let mut __errors = #errors::new();
+                    #(#dependencies)*
+                    #(#values)*
+                    if let #some(rejection) = __errors.into_response() {
+                        #reject(&mut __response, rejection);
+                        break #out;
+                    }
+                    #unchecked
+                    let __value = #call.await;
+                    #finish;
                 }
-                #unchecked
-                let __value = #call.await;
-                #finish;
                 if let #some(__later) = #after(&__req, &mut __response) {
                     __later.await;
                 }

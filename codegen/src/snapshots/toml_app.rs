@@ -71,36 +71,44 @@ pub fn app() -> ::cookie_route::__private::App {
     ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
         ::cookie_route::__private::Box::pin(async move {
             let mut __response = ::cookie_route::__private::Response::new();
-            let mut __errors = ::cookie_route::__private::Errors::new();
-            let __cookie_route_arg0 = __errors
-                .take(
-                    ::cookie_route::__private::cookie::<
-                        ::std::string::String,
-                    >(&__req, "username"),
+            '__cookie_route_handler: {
+                let mut __errors = ::cookie_route::__private::Errors::new();
+                let __cookie_route_arg0 = __errors
+                    .take(
+                        ::cookie_route::__private::cookie::<
+                            ::std::string::String,
+                        >(&__req, "username"),
+                    );
+                if let ::cookie_route::__private::Some(rejection) = __errors
+                    .into_response()
+                {
+                    ::cookie_route::__private::reject(&mut __response, rejection);
+                    break '__cookie_route_handler;
+                }
+                let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
+                    __cookie_route_arg0,
+                ) else {
+                    ::cookie_route::__private::reject(
+                        &mut __response,
+                        ::cookie_route::__private::Response::internal_server_error(),
+                    );
+                    break '__cookie_route_handler;
+                };
+                let __value = {
+                    #[allow(non_camel_case_types)]
+                    struct route_at_routes_toml_6_1;
+                    ::cookie_route::__private::DeclaredHandler::<
+                        route_at_routes_toml_6_1,
+                        (::core::option::Option<::std::string::String>,),
+                    >::call_declared(&handlers::get_cookie, (__cookie_route_arg0,))
+                }
+                    .await;
+                ::cookie_route::__private::finish(
+                    &mut __response,
+                    __value,
+                    ::cookie_route::__private::None,
                 );
-            if let ::cookie_route::__private::Some(rejection) = __errors.into_response()
-            {
-                return rejection;
             }
-            let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
-                __cookie_route_arg0,
-            ) else {
-                return ::cookie_route::__private::Response::internal_server_error();
-            };
-            let __value = {
-                #[allow(non_camel_case_types)]
-                struct route_at_routes_toml_6_1;
-                ::cookie_route::__private::DeclaredHandler::<
-                    route_at_routes_toml_6_1,
-                    (::core::option::Option<::std::string::String>,),
-                >::call_declared(&handlers::get_cookie, (__cookie_route_arg0,))
-            }
-                .await;
-            ::cookie_route::__private::finish(
-                &mut __response,
-                __value,
-                ::cookie_route::__private::None,
-            );
             if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
                 &__req,
                 &mut __response,

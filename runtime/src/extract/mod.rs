@@ -1,7 +1,11 @@
 //! What handler parameters are made from: dependencies ([`FromRequest`]) and bodies
 //! ([`FromBody`]).
 
+mod depends;
 mod params;
+
+pub use depends::Depends;
+pub(crate) use depends::Made;
 
 pub use params::{
     Errors, ValueType, body, cookie, dependency, header, path, private_cookie, query, required,
