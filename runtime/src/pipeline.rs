@@ -6,8 +6,10 @@
 //!    after the route's response model has filtered it ([`finish_model`]).
 //! 2. The route's status applies unless someone set one, and a status that forbids a body
 //!    drops it ([`complete`]).
-//! 3. Cookies read under a fallback key are re-issued under the current key, and the
-//!    session is saved ([`after`]).
+//! 3. An error the handler returned as [`Raised`](crate::Raised) is answered by the app's
+//!    error handlers (`App::on_error`); cookies read under a fallback key are re-issued under
+//!    the current key, and the session is saved ([`after`]). A rejection (a 422, a
+//!    dependency's) is written onto the temporal response and goes through this step too.
 //!
 //! A generated handler runs the three steps inline, since it still holds its request when
 //! its function returns. A handler written by hand owns its request, so the dispatcher keeps
