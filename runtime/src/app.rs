@@ -442,14 +442,16 @@ impl App {
     /// naming both, since the service would take its requests; so does a second service or
     /// group with layers at the same prefix. The service's error is a logged 500.
     ///
-    /// ```no_run
+    /// ```
     /// use cookie_route::{App, Request};
     /// use tower_http::services::ServeDir;
     ///
     /// let app = App::new()
     ///     .get("/", |_: Request| async { "home" })
     ///     .nest_service("/static", ServeDir::new("static"));
-    /// # let _ = app.build()?;
+    /// let routes: Vec<String> =
+    ///     app.build()?.routes().map(|(m, path, _)| format!("{m} {path}")).collect();
+    /// assert_eq!(routes, ["GET /"], "a mounted service is not a route");
     /// # Ok::<(), cookie_route::StartError>(())
     /// ```
     #[track_caller]
