@@ -47,7 +47,7 @@ async fn headers_and_object(response: &mut Response) -> Result<Json<Value>, Erro
 }
 
 /// FastAPI's `UserIn`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 struct UserIn {
     username: String,
     password: String,
@@ -56,7 +56,7 @@ struct UserIn {
 }
 
 /// FastAPI's `UserOut`: what leaves the service.
-#[derive(Serialize, ResponseModel)]
+#[derive(Serialize, ResponseModel, JsonSchema)]
 struct UserOut {
     username: String,
     email: String,
@@ -98,7 +98,7 @@ fn default_tax() -> f64 {
 }
 
 /// The `Item` of FastAPI's response-model page.
-#[derive(Serialize, ResponseModel)]
+#[derive(Serialize, ResponseModel, JsonSchema)]
 struct Item {
     name: String,
     description: Option<String>,
@@ -110,7 +110,7 @@ struct Item {
 }
 
 /// The second `Item` of that page, without tags.
-#[derive(Serialize, ResponseModel)]
+#[derive(Serialize, ResponseModel, JsonSchema)]
 struct ItemWithoutTags {
     name: String,
     description: Option<String>,

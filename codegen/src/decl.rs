@@ -173,11 +173,26 @@ pub(crate) struct Route {
     pub(crate) filter: Filter,
     /// The route's name (defaults to the function's).
     pub(crate) name: String,
-    /// `tags`: refused by validation until routes are documented (OpenAPI), rather than
-    /// kept and ignored.
-    pub(crate) tags: Vec<Spanned<String>>,
+    /// What the OpenAPI document says of it besides what the rest declares.
+    pub(crate) docs: Docs,
     /// The declaration as a whole.
     pub(crate) origin: Origin,
+}
+
+/// The route in the OpenAPI document.
+#[derive(Default)]
+pub(crate) struct Docs {
+    /// `tags`: the document groups operations by them.
+    pub(crate) tags: Vec<Spanned<String>>,
+    /// `summary` (FastAPI's default, the name in title case, when absent).
+    pub(crate) summary: Option<String>,
+    /// The handler's doc comment, or `description` in a file.
+    pub(crate) description: Option<String>,
+    pub(crate) deprecated: bool,
+    /// `openapi = false`: left out of the document (its types need no schema).
+    pub(crate) hidden: bool,
+    /// `sets`: the ids of the declared cookies the handler sets (files only).
+    pub(crate) sets: Vec<Spanned<String>>,
 }
 
 /// `response_model_include` and friends.

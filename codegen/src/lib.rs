@@ -43,13 +43,16 @@ pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
             let requires = syn::Ident::new("__cookie_route_requires", Span::call_site());
             let handler_fn = expand::route::handler_fn(&route, &handler, return_span);
             let (requires_fn, requires) = expand::route::requires_fn(&route, &requires);
-            let register = expand::route::register(&route, &handler, &requires);
+            let doc = syn::Ident::new("__COOKIE_ROUTE_DOC", Span::call_site());
+            let operation_doc = expand::openapi::operation_doc(&route, &[], &doc);
+            let register = expand::route::register(&route, &handler, &requires, &doc);
             quote! {
                 #item
                 #[doc(hidden)]
                 const _: () = {
                     #handler_fn
                     #requires_fn
+                    #operation_doc
                     #register
                 };
             }

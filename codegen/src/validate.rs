@@ -63,13 +63,6 @@ pub(crate) fn route(cx: &Ctxt, route: &Route) {
     if filtering && route.response_model.is_none() {
         cx.error_at(&route.origin, "`response_model_*` options need a `response_model`");
     }
-    if let Some(tag) = route.tags.first() {
-        cx.error_at(
-            &tag.origin,
-            "`tags` has no effect yet: cookie-route does not document routes (OpenAPI) so far; \
-             remove it",
-        );
-    }
     if route.declared_in == DeclaredIn::File && route.params.len() > MAX_FILE_HANDLER_ARGS {
         cx.error_at(
             &route.origin,

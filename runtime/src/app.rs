@@ -24,6 +24,7 @@ use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
 use crate::middleware::{Middleware, Next, middleware};
+use crate::openapi::OperationDoc;
 use crate::raised::ErrorHandlers;
 use crate::request::{Request, RequestBody};
 use crate::response::{IntoResponse, Response};
@@ -127,7 +128,7 @@ impl App {
     ) -> Self {
         let automatic_options = self.automatic_options;
         let handler = RouteHandler::custom(handler);
-        self.add(method, path, handler, location.into(), automatic_options, None)
+        self.add(method, path, handler, location.into(), automatic_options, None, None)
     }
 
     /// Adds a route whose handler the macros generated.
@@ -139,6 +140,7 @@ impl App {
         location: String,
         automatic_options: bool,
         requires: Option<fn(&mut Requirements)>,
+        doc: Option<&'static OperationDoc>,
     ) -> Self {
         if let Some(requires) = requires {
             self.requirements.push((format!("`{method} {path}` at {location}"), requires));
@@ -155,6 +157,8 @@ impl App {
                     automatic_options,
                     group_middleware: Vec::new(),
                     chain: Arc::from([]),
+                    doc,
+                    requires,
                 });
             }
             Err(e) => self.errors.push(format!("invalid path `{path}` at {location}: {e}")),
@@ -194,6 +198,7 @@ impl App {
                             route.location.to_owned(),
                             false,
                             Some(route.requires),
+                            Some(route.doc),
                         );
                     }
                     Err(_) => {
@@ -563,6 +568,34 @@ impl App {
         self.limits = limits;
         self.limits_set = true;
         self
+    }
+
+    /// The OpenAPI 3.1 document of the app's routes, as FastAPI's `app.openapi()`: every
+    /// declared route (attributes and `routes.toml`, nested groups under their prefix) with
+    /// its parameters (`in: path | query | header | cookie`), body, response model after
+    /// `include`/`exclude`, declared status, the 422 answer, the cookies it sets (under
+    /// `Set-Cookie` and `x-cookie-route-cookies`) and the session as a cookie security
+    /// scheme; routes written by hand with what their method and pattern say. Schemas are
+    /// schemars' ([`JsonSchema`](crate::JsonSchema)), in `components/schemas`.
+    ///
+    /// ```
+    /// use cookie_route::{App, Request};
+    ///
+    /// let app = App::new().get("/items/{item_id}", |_: Request| async { "item" });
+    /// let document = app.openapi();
+    /// assert_eq!(document["openapi"], "3.1.0");
+    /// let parameter = &document["paths"]["/items/{item_id}"]["get"]["parameters"][0];
+    /// assert_eq!((parameter["name"].as_str(), parameter["in"].as_str()), (Some("item_id"), Some("path")));
+    /// ```
+    pub fn openapi(&self) -> serde_json::Value {
+        let info = crate::openapi::Info {
+            title: "cookie-route".to_owned(),
+            version: "0.1.0".to_owned(),
+            description: None,
+            servers: Vec::new(),
+            session_cookie: self.sessions.as_ref().map(SessionConfig::wire_name),
+        };
+        crate::openapi::document(&self.routes, &info)
     }
 
     /// Checks the routes and limits and builds the service.
@@ -1045,6 +1078,8 @@ pub struct DeclaredRoute {
     pub location: &'static str,
     /// What it needs from the app: its dependencies' [`FromRequest::requires`](crate::FromRequest::requires).
     pub requires: fn(&mut Requirements),
+    /// What the declaration says, for the OpenAPI document.
+    pub doc: &'static OperationDoc,
 }
 
 inventory::collect!(DeclaredRoute);

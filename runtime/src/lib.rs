@@ -12,6 +12,7 @@ mod handler;
 pub mod keys;
 mod limits;
 mod middleware;
+mod openapi;
 #[doc(hidden)]
 pub mod __private {
     //! Not public API.
@@ -71,14 +72,19 @@ pub use cookie_route_core::cookie::CookieRule;
 pub use cookie::{Cookie, CookieBuilder, Expiration, SameSite};
 /// The `http` crate: methods, status codes, headers.
 pub use http::{self, HeaderMap, Method, StatusCode};
+/// JSON Schema of your types for the OpenAPI document ([`App::openapi`]): derive it on
+/// bodies and response models (with `schemars` in your dependencies).
+pub use schemars::{self, JsonSchema};
+
 /// The `cookie` crate itself, and `time` for `Max-Age` and `Expires`.
 pub use {cookie, time};
 
 /// What most apps import.
 pub mod prelude {
     pub use crate::{
-        App, Cookie, Depends, Error, Form, FromRequest, Html, IntoResponse, Json, Method, Raised,
-        Redirect, Request, Response, ResponseModel, SameSite, State, StatusCode, cookie_route,
+        App, Cookie, Depends, Error, Form, FromRequest, Html, IntoResponse, Json, JsonSchema,
+        Method, Raised, Redirect, Request, Response, ResponseModel, SameSite, State, StatusCode,
+        cookie_route,
     };
     pub use serde::{Deserialize, Serialize};
 }

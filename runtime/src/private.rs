@@ -22,6 +22,9 @@ pub use crate::handler::BoxFuture;
 pub use crate::keys::Keys;
 pub use crate::limits::Limits;
 pub use crate::model::{FieldSchema, FieldShape, FilterOptions, ModelSchema, ResponseModel, Shape};
+pub use crate::openapi::{
+    BodyDoc, CookieDoc, Documented, ModelDoc, OperationDoc, ParamDoc, ParamIn, SchemaFn, schema,
+};
 pub use crate::pipeline::{ModelOutput, finish, finish_model};
 pub use crate::request::Request;
 pub use crate::response::{IntoResponse, Json, Response};
@@ -53,9 +56,18 @@ pub fn route(
     location: &str,
     automatic_options: bool,
     requires: fn(&mut Requirements),
+    doc: &'static OperationDoc,
 ) -> App {
     let handler = RouteHandler::Generated(handler);
-    app.add(method, path, handler, location.to_owned(), automatic_options, Some(requires))
+    app.add(
+        method,
+        path,
+        handler,
+        location.to_owned(),
+        automatic_options,
+        Some(requires),
+        Some(doc),
+    )
 }
 
 /// A declared status, checked when the macro ran: made at compile time (`const { .. }`).

@@ -156,13 +156,15 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         handlers.push(super::route::handler_fn(route, &name, return_span));
         let (requires_fn, requires) = super::route::requires_fn(route, &requires);
         handlers.push(requires_fn);
+        let doc = format_ident!("__COOKIE_ROUTE_ROUTE{}_DOC", i);
+        handlers.push(super::openapi::operation_doc(route, &decls.cookies, &doc));
         let path = route.path.value.as_str();
         let location = route.origin.location().unwrap_or_default();
         let automatic_options = decls.automatic_options;
         for method in &route.methods {
             let method = format_ident!("{}", method.value);
             routes.push(quote! {
-                let app = #route_fn(app, #method_ty::#method, #path, #name, #location, #automatic_options, #requires);
+                let app = #route_fn(app, #method_ty::#method, #path, #name, #location, #automatic_options, #requires, &#doc);
             });
         }
     }

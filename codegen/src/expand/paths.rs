@@ -54,6 +54,13 @@ paths! {
     route => ::cookie_route::__private::route;
     after => ::cookie_route::__private::after;
     reject => ::cookie_route::__private::reject;
+    operation_doc => ::cookie_route::__private::OperationDoc;
+    param_doc => ::cookie_route::__private::ParamDoc;
+    param_in => ::cookie_route::__private::ParamIn;
+    body_doc => ::cookie_route::__private::BodyDoc;
+    model_doc => ::cookie_route::__private::ModelDoc;
+    cookie_doc => ::cookie_route::__private::CookieDoc;
+    schema => ::cookie_route::__private::schema;
     declared_handler => ::cookie_route::__private::DeclaredHandler;
     finish_model => ::cookie_route::__private::finish_model;
     app => ::cookie_route::__private::App;

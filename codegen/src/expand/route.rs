@@ -273,7 +273,12 @@ pub(crate) fn requires_fn(route: &Route, name: &syn::Ident) -> (TokenStream, Tok
 }
 
 /// The registration of an attribute-declared route, so that `App::declared()` finds it.
-pub(crate) fn register(route: &Route, handler: &syn::Ident, requires: &TokenStream) -> TokenStream {
+pub(crate) fn register(
+    route: &Route,
+    handler: &syn::Ident,
+    requires: &TokenStream,
+    doc: &syn::Ident,
+) -> TokenStream {
     let declared = paths::declared_route();
     let inventory = paths::inventory();
     let (concat, file, line, column) =
@@ -292,6 +297,7 @@ pub(crate) fn register(route: &Route, handler: &syn::Ident, requires: &TokenStre
                 handler: #handler,
                 location: #location,
                 requires: #requires,
+                doc: &#doc,
             }
         }
     }

@@ -7,12 +7,12 @@ use syn::{Attribute, FnArg, Ident, ItemFn, LitStr, Pat, Token, Type};
 
 use crate::ctxt::Ctxt;
 use crate::decl::{
-    DeclaredIn, Filter, Origin, Param, ParamKind, Protection, Route, Source, Spanned,
+    DeclaredIn, Docs, Filter, Origin, Param, ParamKind, Protection, Route, Source, Spanned,
 };
 use crate::diag;
 
 /// The options `#[cookie_route]` takes after the path.
-const OPTIONS: [&str; 9] = [
+const OPTIONS: [&str; 13] = [
     "response_model",
     "status",
     "response_model_include",
@@ -22,6 +22,10 @@ const OPTIONS: [&str; 9] = [
     "response_model_exclude_defaults",
     "name",
     "tags",
+    "summary",
+    "description",
+    "deprecated",
+    "openapi",
 ];
 
 /// The attributes a handler's parameters may carry.
@@ -106,7 +110,7 @@ pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: ItemFn) -> (Option<R
         status: None,
         filter: Filter::default(),
         name: item.sig.ident.to_string(),
-        tags: Vec::new(),
+        docs: Docs { description: doc_comment(&item.attrs), ..Docs::default() },
         origin,
     };
     options(cx, args.options, &mut route);
@@ -182,10 +186,44 @@ fn options(cx: &Ctxt, options: Vec<(Ident, Option<OptionValue>)>, route: &mut Ro
                 Some(lit) => route.name = lit.value(),
                 None => cx.error(key.span(), "expected `name = \"...\"`"),
             },
-            "tags" => route.tags = string_list(cx, &key, expr.as_ref()),
+            "tags" => route.docs.tags = string_list(cx, &key, expr.as_ref()),
+            "summary" | "description" => match expr.as_ref().and_then(str_lit) {
+                Some(lit) if name == "summary" => route.docs.summary = Some(lit.value()),
+                Some(lit) => route.docs.description = Some(lit.value()),
+                None => cx.error(key.span(), format!("expected `{name} = \"...\"`")),
+            },
+            "deprecated" => route.docs.deprecated = flag(cx, &key, expr.as_ref()),
+            "openapi" => route.docs.hidden = !flag(cx, &key, expr.as_ref()),
             _ => unreachable!("every option in OPTIONS is handled"),
         }
     }
+}
+
+/// The function's doc comment as Python's `inspect.cleandoc` leaves a docstring (FastAPI's
+/// `description`): lines joined, the common indentation and blank ends removed.
+pub(crate) fn doc_comment(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|text| text.lines().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let text: Vec<&str> = lines.iter().map(|l| l.get(indent..).unwrap_or("").trim_end()).collect();
+    let text = text.join("\n");
+    let text = text.trim_matches('\n');
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 fn int_lit(expr: &syn::Expr) -> Option<(i64, Span)> {

@@ -14,8 +14,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::ctxt::Ctxt;
 use crate::decl::{
-    CookieDecl, Declarations, DeclaredIn, Filter, Limit, LimitValue, Origin, Param, ParamKind,
-    Protection, Route, Source, SourceFile, Spanned as At,
+    CookieDecl, Declarations, DeclaredIn, Docs, Filter, Limit, LimitValue, Origin, Param,
+    ParamKind, Protection, Route, Source, SourceFile, Spanned as At,
 };
 use crate::diag;
 
@@ -36,7 +36,7 @@ const COOKIE_KEYS: [&str; 11] = [
     "same_site",
     "partitioned",
 ];
-const ROUTE_KEYS: [&str; 22] = [
+const ROUTE_KEYS: [&str; 26] = [
     "method",
     "methods",
     "path",
@@ -59,6 +59,10 @@ const ROUTE_KEYS: [&str; 22] = [
     "response_model_exclude_defaults",
     "name",
     "tags",
+    "summary",
+    "description",
+    "deprecated",
+    "openapi",
 ];
 const LIMIT_COUNTS: [&str; 4] =
     ["max_header_bytes", "max_headers", "max_body_bytes", "max_connections"];
@@ -630,8 +634,9 @@ fn route(
         params.push(Param { ty: syn::parse_quote!(_), kind: ParamKind::Temporal });
     }
     // `sets` documents and checks which declared cookies the handler sets.
-    for id in w.strings(table, "sets").unwrap_or_default() {
-        find_cookie(w, cookies, &id);
+    let sets = w.strings(table, "sets").unwrap_or_default();
+    for id in &sets {
+        find_cookie(w, cookies, id);
     }
     let response_model = w.string(table, "response_model").and_then(|m| {
         let range = table.get("response_model").map_or(0..0, Spanned::span);
@@ -648,7 +653,14 @@ fn route(
     let name = w.string(table, "name").map(|n| n.value).unwrap_or_else(|| {
         handler.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
     });
-    let tags = w.strings(table, "tags").unwrap_or_default();
+    let docs = Docs {
+        tags: w.strings(table, "tags").unwrap_or_default(),
+        summary: w.string(table, "summary").map(|s| s.value),
+        description: w.string(table, "description").map(|s| s.value),
+        deprecated: w.boolean(table, "deprecated").unwrap_or(false),
+        hidden: w.boolean(table, "openapi") == Some(false),
+        sets,
+    };
     Some(Route {
         declared_in: DeclaredIn::File,
         methods,
@@ -659,7 +671,7 @@ fn route(
         status,
         filter,
         name,
-        tags,
+        docs,
         origin,
     })
 }

@@ -118,6 +118,28 @@ pub fn app() -> ::cookie_route::__private::App {
             __response
         })
     }
+    static __COOKIE_ROUTE_ROUTE0_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
+        name: "get_cookie",
+        summary: ::cookie_route::__private::None,
+        description: ::cookie_route::__private::None,
+        tags: &[],
+        deprecated: false,
+        status: ::cookie_route::__private::None,
+        params: &[
+            ::cookie_route::__private::ParamDoc {
+                name: "username",
+                location: ::cookie_route::__private::ParamIn::Cookie,
+                required: false,
+                schema: ::cookie_route::__private::schema::<::std::string::String>(),
+                default: ::cookie_route::__private::None,
+                protection: ::cookie_route::__private::None,
+            },
+        ],
+        body: ::cookie_route::__private::None,
+        model: ::cookie_route::__private::None,
+        sets: &[],
+        hidden: false,
+    };
     let app = ::cookie_route::__private::App::declared();
     let app = ::cookie_route::__private::route(
         app,
@@ -127,6 +149,7 @@ pub fn app() -> ::cookie_route::__private::App {
         "routes.toml:6:1",
         false,
         ::cookie_route::__private::requires_nothing,
+        &__COOKIE_ROUTE_ROUTE0_DOC,
     );
     app.limits(::cookie_route::__private::Limits::default())
 }

@@ -97,6 +97,8 @@ pub trait FromRequest: Sized + Send {
 #[derive(Debug, Default)]
 pub struct Requirements {
     pub(crate) states: Vec<(TypeId, &'static str)>,
+    /// The route uses the session (for the OpenAPI document's security scheme).
+    pub(crate) session: bool,
 }
 
 impl Requirements {
@@ -106,6 +108,11 @@ impl Requirements {
         if !self.states.iter().any(|(other, _)| *other == id) {
             self.states.push((id, std::any::type_name::<T>()));
         }
+    }
+
+    /// The route uses the session ([`Session`] and [`Flash`](crate::session::Flash) say so).
+    pub fn session(&mut self) {
+        self.session = true;
     }
 
     /// The route needs what the dependency `D` needs.
@@ -167,6 +174,10 @@ impl FromRequest for Session {
     async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
         request.session().await
     }
+
+    fn requires(requirements: &mut Requirements) {
+        requirements.session();
+    }
 }
 
 /// State registered with [`App::state`](crate::App::state) (see [`State`]).
@@ -188,5 +199,9 @@ impl FromRequest for crate::session::Flash {
 
     async fn from_request(request: &Request, _: &mut Response) -> Result<Self, Error> {
         Self::of(request).await
+    }
+
+    fn requires(requirements: &mut Requirements) {
+        requirements.session();
     }
 }

@@ -18,8 +18,10 @@ pub(crate) use cookie_route_core::path::tree::Params;
 use cookie_route_core::path::tree::Tree;
 use http::{HeaderValue, Method};
 
+use crate::extract::Requirements;
 use crate::handler::RouteHandler;
 use crate::middleware::Middleware;
+use crate::openapi::OperationDoc;
 
 /// A route as the app holds it.
 pub(crate) struct Route {
@@ -36,6 +38,10 @@ pub(crate) struct Route {
     pub(crate) group_middleware: Vec<Middleware>,
     /// The middleware it runs in: the app's, then its groups' (set by `App::build`).
     pub(crate) chain: Arc<[Middleware]>,
+    /// What its declaration says, for the OpenAPI document (`None`: written by hand).
+    pub(crate) doc: Option<&'static OperationDoc>,
+    /// What it needs from the app (its dependencies' `requires`), for the document too.
+    pub(crate) requires: Option<fn(&mut Requirements)>,
 }
 
 /// The routes of one shape.
@@ -197,6 +203,8 @@ mod tests {
                     automatic_options: false,
                     group_middleware: Vec::new(),
                     chain: Arc::from([]),
+                    doc: None,
+                    requires: None,
                 }
             })
             .collect();

@@ -2,6 +2,7 @@ use cookie_route::prelude::*;
 
 struct Unknown;
 
+#[derive(JsonSchema)]
 struct Opaque;
 
 #[cookie_route(GET "/a")]

@@ -1,6 +1,6 @@
 use cookie_route::prelude::*;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Plain {
     id: u32,
 }

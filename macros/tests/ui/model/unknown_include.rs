@@ -1,6 +1,6 @@
 use cookie_route::prelude::*;
 
-#[derive(Serialize, ResponseModel)]
+#[derive(Serialize, ResponseModel, JsonSchema)]
 struct UserOut {
     username: String,
     #[serde(rename = "fullName")]

@@ -9,7 +9,7 @@ impl FromRequest for Dep {
     }
 }
 
-#[derive(Serialize, ResponseModel)]
+#[derive(Serialize, ResponseModel, JsonSchema)]
 struct Out {
     id: u32,
 }

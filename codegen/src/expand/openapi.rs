@@ -1,0 +1,212 @@
+//! A route's part of the OpenAPI document, as a `static` the runtime reads when it
+//! assembles the document: names, parameters, body, model, declared cookies, and a schema
+//! function per type (`schema::<T>()`, which fails to compile, naming the type, when `T` has
+//! no JSON Schema; a route with `openapi = false` names no type).
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
+
+use super::paths;
+use crate::decl::{CookieDecl, ParamKind, Protection, Route, Source};
+
+/// `static #ident: OperationDoc = ...;` for `route`, whose file declares `cookies`.
+pub(crate) fn operation_doc(
+    route: &Route,
+    cookies: &[CookieDecl],
+    ident: &syn::Ident,
+) -> TokenStream {
+    let operation_doc = paths::operation_doc();
+    let (some, none) = (paths::some(), paths::none());
+    let opt_str = |value: Option<&str>| match value {
+        Some(v) => quote!(#some(#v)),
+        None => quote!(#none),
+    };
+    let docs = &route.docs;
+    let name = &route.name;
+    let summary = opt_str(docs.summary.as_deref());
+    let description = opt_str(docs.description.as_deref());
+    let tags = docs.tags.iter().map(|t| &t.value);
+    let deprecated = docs.deprecated;
+    let status = match &route.status {
+        Some(s) => {
+            let code = u16::try_from(s.value).unwrap_or(200);
+            quote!(#some(#code))
+        }
+        None => quote!(#none),
+    };
+    if docs.hidden {
+        return quote! {
+            static #ident: #operation_doc = #operation_doc {
+                name: #name, summary: #none, description: #none, tags: &[], deprecated: false,
+                status: #none, params: &[], body: #none, model: #none, sets: &[], hidden: true,
+            };
+        };
+    }
+    let params = route.params.iter().filter_map(param);
+    let body = route.params.iter().find(|p| matches!(p.kind, ParamKind::Body)).map(|p| body(&p.ty));
+    let body = match body {
+        Some(b) => quote!(#some(#b)),
+        None => quote!(#none),
+    };
+    let model = match &route.response_model {
+        Some(model) => {
+            let (model_doc, schema) = (paths::model_doc(), paths::schema());
+            let include = match &route.filter.include {
+                Some(list) => {
+                    let names = list.iter().map(|s| &s.value);
+                    quote!(#some(&[#(#names),*]))
+                }
+                None => quote!(#none),
+            };
+            let exclude = route.filter.exclude.iter().map(|s| &s.value);
+            let schema = quote_spanned!(model.span()=> #schema::<#model>());
+            quote!(#some(#model_doc { schema: #schema, include: #include, exclude: &[#(#exclude),*] }))
+        }
+        None => quote!(#none),
+    };
+    let sets = docs
+        .sets
+        .iter()
+        .filter_map(|id| cookies.iter().find(|c| c.id.value == id.value))
+        .map(cookie_doc);
+    quote! {
+        static #ident: #operation_doc = #operation_doc {
+            name: #name,
+            summary: #summary,
+            description: #description,
+            tags: &[#(#tags),*],
+            deprecated: #deprecated,
+            status: #status,
+            params: &[#(#params),*],
+            body: #body,
+            model: #model,
+            sets: &[#(#sets),*],
+            hidden: false,
+        };
+    }
+}
+
+fn param(p: &crate::decl::Param) -> Option<TokenStream> {
+    let (param_doc, param_in, schema) = (paths::param_doc(), paths::param_in(), paths::schema());
+    let (some, none) = (paths::some(), paths::none());
+    let (name, location, required, ty, default, protection) = match &p.kind {
+        ParamKind::Path { name } => (name.clone(), quote!(Path), true, &p.ty, None, None),
+        ParamKind::Value { source, name, optional, default, protection } => {
+            let location = match source {
+                Source::Cookie => quote!(Cookie),
+                Source::Query => quote!(Query),
+                Source::Header => quote!(Header),
+            };
+            let ty = optional.as_deref().unwrap_or(&p.ty);
+            let protection = match protection {
+                Protection::Plain => None,
+                Protection::Signed => Some("signed"),
+                Protection::Private => Some("private"),
+            };
+            let required = optional.is_none() && default.is_none();
+            let default = default.as_deref().and_then(json_literal);
+            (name.value.clone(), location, required, ty, default, protection)
+        }
+        _ => return None,
+    };
+    let schema = quote_spanned!(ty.span()=> #schema::<#ty>());
+    let default = match default {
+        Some(d) => quote!(#some(#d)),
+        None => quote!(#none),
+    };
+    let protection = match protection {
+        Some(p) => quote!(#some(#p)),
+        None => quote!(#none),
+    };
+    Some(quote! {
+        #param_doc {
+            name: #name,
+            location: #param_in::#location,
+            required: #required,
+            schema: #schema,
+            default: #default,
+            protection: #protection,
+        }
+    })
+}
+
+/// A default written as a literal, as JSON text (`3`, `"x"`, `true`); others are left out.
+fn json_literal(expr: &syn::Expr) -> Option<String> {
+    let syn::Expr::Lit(lit) = expr else { return None };
+    match &lit.lit {
+        syn::Lit::Int(i) => Some(i.base10_digits().to_owned()),
+        syn::Lit::Float(f) => Some(f.base10_digits().to_owned()),
+        syn::Lit::Bool(b) => Some(b.value.to_string()),
+        syn::Lit::Str(s) => Some(format!("{:?}", s.value())),
+        _ => None,
+    }
+}
+
+/// The body's content type and schema: `Json<T>` and `Form<T>` by `T`, `String` as text,
+/// `Bytes` as octets, anything else as JSON of itself.
+fn body(ty: &syn::Type) -> TokenStream {
+    let (body_doc, schema) = (paths::body_doc(), paths::schema());
+    let last = match ty {
+        syn::Type::Path(p) => p.path.segments.last(),
+        _ => None,
+    };
+    let inner = last.and_then(|segment| match &segment.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    });
+    let (content_type, documented): (&str, &syn::Type) =
+        match (last.map(|s| s.ident.to_string()).as_deref(), inner) {
+            (Some("Json"), Some(inner)) => ("application/json", inner),
+            (Some("Form"), Some(inner)) => ("application/x-www-form-urlencoded", inner),
+            (Some("String"), _) => ("text/plain", ty),
+            (Some("Bytes"), _) => ("application/octet-stream", ty),
+            _ => ("application/json", ty),
+        };
+    let schema = if content_type == "application/octet-stream" {
+        // `Bytes` has no schema of its own: a binary string.
+        quote!(#schema::<::std::vec::Vec<u8>>())
+    } else {
+        quote_spanned!(documented.span()=> #schema::<#documented>())
+    };
+    quote!(#body_doc { content_type: #content_type, schema: #schema })
+}
+
+fn cookie_doc(c: &CookieDecl) -> TokenStream {
+    let cookie_doc = paths::cookie_doc();
+    let (some, none) = (paths::some(), paths::none());
+    fn opt<T: quote::ToTokens>(
+        v: Option<T>,
+        some: &TokenStream,
+        none: &TokenStream,
+    ) -> TokenStream {
+        match v {
+            Some(v) => quote!(#some(#v)),
+            None => quote!(#none),
+        }
+    }
+    let name = &c.name.value;
+    let kind = match c.protection {
+        Protection::Plain => "plain",
+        Protection::Signed => "signed",
+        Protection::Private => "private",
+    };
+    let max_age = opt(c.max_age, &some, &none);
+    let expires = opt(c.expires, &some, &none);
+    let path = opt(c.path.as_deref(), &some, &none);
+    let domain = opt(c.domain.as_deref(), &some, &none);
+    let secure = opt(c.secure, &some, &none);
+    let http_only = opt(c.http_only, &some, &none);
+    let same_site = opt(c.same_site.as_deref(), &some, &none);
+    let partitioned = opt(c.partitioned, &some, &none);
+    quote! {
+        #cookie_doc {
+            name: #name, kind: #kind, max_age: #max_age, expires: #expires, path: #path,
+            domain: #domain, secure: #secure, http_only: #http_only, same_site: #same_site,
+            partitioned: #partitioned,
+        }
+    }
+}

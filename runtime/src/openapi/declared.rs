@@ -1,0 +1,124 @@
+//! What the macros know of a route, for the OpenAPI document: emitted as static data next
+//! to each generated handler, read once when the document is assembled.
+//!
+//! Schemas are functions of a [`SchemaGenerator`] (schemars), so that a type used by many
+//! routes becomes one entry of `components/schemas`.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+
+/// A type's JSON Schema, as a function the generated code names (`schema::<T>`).
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+/// The schema of `T`, for a declaration: a `$ref` to `components/schemas` for a named type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no JSON Schema for the OpenAPI document",
+    label = "declared here",
+    note = "derive `JsonSchema` for `{Self}` (`#[derive(cookie_route::JsonSchema)]`, with the \
+            `schemars` crate in your dependencies), or leave the route out of the document with \
+            `openapi = false`"
+)]
+pub trait Documented {
+    /// The schema, through `generator`.
+    fn schema(generator: &mut SchemaGenerator) -> Schema;
+}
+
+impl<T: JsonSchema + ?Sized> Documented for T {
+    fn schema(generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
+/// The schema function of `T` (generated code: `schema::<T>`).
+pub const fn schema<T: Documented + ?Sized>() -> SchemaFn {
+    T::schema
+}
+
+/// Where a parameter is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamIn {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+        }
+    }
+}
+
+/// A declared parameter.
+#[derive(Debug)]
+pub struct ParamDoc {
+    pub name: &'static str,
+    pub location: ParamIn,
+    /// Not an `Option` and without a default.
+    pub required: bool,
+    /// The value's schema (an `Option`'s inner type).
+    pub schema: SchemaFn,
+    /// The default as written, when it is a JSON literal (`3`, `"x"`, `true`).
+    pub default: Option<&'static str>,
+    /// A signed or private cookie.
+    pub protection: Option<&'static str>,
+}
+
+/// A declared request body.
+#[derive(Debug)]
+pub struct BodyDoc {
+    /// `application/json`, `application/x-www-form-urlencoded`, `text/plain` or
+    /// `application/octet-stream`.
+    pub content_type: &'static str,
+    pub schema: SchemaFn,
+}
+
+/// A route's `response_model` and its `include`/`exclude` lists.
+#[derive(Debug)]
+pub struct ModelDoc {
+    pub schema: SchemaFn,
+    pub include: Option<&'static [&'static str]>,
+    pub exclude: &'static [&'static str],
+}
+
+/// A declared cookie a route sets, with its attributes (`None`: the runtime's default).
+#[derive(Debug)]
+pub struct CookieDoc {
+    pub name: &'static str,
+    /// `plain`, `signed` or `private`.
+    pub kind: &'static str,
+    pub max_age: Option<i64>,
+    /// Seconds since the Unix epoch.
+    pub expires: Option<i64>,
+    pub path: Option<&'static str>,
+    pub domain: Option<&'static str>,
+    pub secure: Option<bool>,
+    pub http_only: Option<bool>,
+    pub same_site: Option<&'static str>,
+    pub partitioned: Option<bool>,
+}
+
+/// Everything the declaration says of one route.
+#[derive(Debug)]
+pub struct OperationDoc {
+    /// The route's name: the handler's, or `name = "..."` (FastAPI's `operationId` and
+    /// `summary` come from it).
+    pub name: &'static str,
+    pub summary: Option<&'static str>,
+    /// The handler's doc comment.
+    pub description: Option<&'static str>,
+    pub tags: &'static [&'static str],
+    pub deprecated: bool,
+    /// The declared status.
+    pub status: Option<u16>,
+    pub params: &'static [ParamDoc],
+    pub body: Option<BodyDoc>,
+    pub model: Option<ModelDoc>,
+    pub sets: &'static [CookieDoc],
+    /// `openapi = false`: the route is not in the document.
+    pub hidden: bool,
+}
