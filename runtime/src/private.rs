@@ -58,6 +58,12 @@ pub fn route(
     app.add(method, path, handler, location.to_owned(), automatic_options, Some(requires))
 }
 
+/// The group `name` of a routes file: its `#[cookie_route(..., group = "name")]` routes (if
+/// any), to which the file's routes of the group are added before it is nested.
+pub fn file_group(name: &str) -> App {
+    App::declared_group_routes(name)
+}
+
 /// A declared status, checked when the macro ran: made at compile time (`const { .. }`).
 pub const fn status(code: u16) -> StatusCode {
     match StatusCode::from_u16(code) {

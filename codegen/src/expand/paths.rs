@@ -52,6 +52,7 @@ paths! {
     status => ::cookie_route::__private::status;
     has_field => ::cookie_route::__private::has_field;
     route => ::cookie_route::__private::route;
+    file_group => ::cookie_route::__private::file_group;
     after => ::cookie_route::__private::after;
     declared_handler => ::cookie_route::__private::DeclaredHandler;
     finish_model => ::cookie_route::__private::finish_model;

@@ -266,6 +266,13 @@ pub(crate) fn register(route: &Route, handler: &syn::Ident, requires: &TokenStre
         (paths::concat(), paths::file(), paths::line(), paths::column());
     let methods = route.methods.iter().map(|m| &m.value);
     let path = route.path.value.as_str();
+    let group = match &route.group {
+        Some(name) => {
+            let (some, name) = (paths::some(), &name.value);
+            quote!(#some(#name))
+        }
+        None => paths::none(),
+    };
     let span = route.origin.span();
     let location = quote_spanned! {span=>
         #concat!(#file!(), ":", #line!(), ":", #column!())
@@ -275,6 +282,7 @@ pub(crate) fn register(route: &Route, handler: &syn::Ident, requires: &TokenStre
             #declared {
                 methods: &[#(#methods),*],
                 path: #path,
+                group: #group,
                 handler: #handler,
                 location: #location,
                 requires: #requires,

@@ -47,7 +47,8 @@ fn __cookie_route_handler(
 }
 ::cookie_route::__private::inventory::submit! {
     ::cookie_route::__private::DeclaredRoute { methods : & ["GET"], path :
-    "/items/{item_id}", handler : __cookie_route_handler, location :
+    "/items/{item_id}", group : ::cookie_route::__private::Some("api"), handler :
+    __cookie_route_handler, location :
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
     ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
     requires : ::cookie_route::__private::requires_nothing, }
