@@ -29,11 +29,10 @@ pub fn app() -> ::cookie_route::__private::App {
 /// });
 /// ```
 ///
-/// Each group is mounted with `App::nest`, whose checks apply: a group that sets
-/// keys, sessions, limits or fallback handlers, or a route of it that matches the
-/// same requests as another, makes `App::build` fail. Replacing a group with another
-/// `App` drops its routes from the file; `App::build` fails if it had
-/// `#[cookie_route]` ones.
+/// Each group is then mounted with `App::nest`, whose rules and checks apply (a
+/// route of a group that matches the same requests as another makes `App::build`
+/// fail, naming both). Replacing a group with another `App` drops its routes from
+/// the file; `App::build` fails if it had `#[cookie_route]` ones.
 pub fn app_with(
     f: impl ::core::ops::FnOnce(Groups) -> Groups,
 ) -> ::cookie_route::__private::App {
