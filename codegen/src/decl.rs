@@ -73,6 +73,19 @@ impl Origin {
         }
     }
 
+    /// The bytes `start..end` of the string literal at this origin (a file's value, whose
+    /// range begins with its opening quote); in Rust source, the literal itself (stable Rust
+    /// cannot span part of one).
+    pub(crate) fn inside(&self, start: usize, end: usize) -> Self {
+        match self {
+            Self::Span(_) => self.clone(),
+            Self::File { file, range } => Self::File {
+                file: file.clone(),
+                range: range.start + 1 + start..range.start + 1 + end.max(start + 1),
+            },
+        }
+    }
+
     /// `file:line:col` for a file, `None` for Rust source (where `line!()` says it).
     pub(crate) fn location(&self) -> Option<String> {
         match self {
@@ -104,10 +117,30 @@ pub(crate) const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", 
 /// Everything one `routes.toml` declares.
 pub(crate) struct Declarations {
     pub(crate) cookies: Vec<CookieDecl>,
+    /// `[groups.<name>]`, in file order.
+    pub(crate) groups: Vec<Group>,
     pub(crate) routes: Vec<Route>,
     pub(crate) limits: Vec<Limit>,
     /// `[app] automatic_options`: the file's routes answer `OPTIONS` as Flask does.
     pub(crate) automatic_options: bool,
+}
+
+/// `[groups.<name>]`: routes mounted together under a prefix (the runtime's `App::nest`).
+pub(crate) struct Group {
+    /// The name, as written (validation checks it is a group name): the field of the
+    /// generated `Groups`, and what routes give as `group = "..."`.
+    pub(crate) name: Spanned<String>,
+    /// The prefix, as written (validation checks it with `PathPattern::parse_prefix`).
+    pub(crate) prefix: Spanned<String>,
+    /// The table as a whole.
+    pub(crate) origin: Origin,
+}
+
+impl Group {
+    /// The prefix, when it is one.
+    pub(crate) fn pattern(&self) -> Option<cookie_route_core::path::PathPattern> {
+        cookie_route_core::path::PathPattern::parse_prefix(&self.prefix.value).ok()
+    }
 }
 
 /// `[app.limits]`: a `Limits` setter and its value.
@@ -159,8 +192,12 @@ pub(crate) struct Route {
     /// The methods it answers, as written (validation checks each is one of [`METHODS`],
     /// once).
     pub(crate) methods: Vec<Spanned<String>>,
-    /// The path pattern, parsed.
+    /// The path pattern, parsed (within its group, when it has one).
     pub(crate) path: Spanned<cookie_route_core::path::PathPattern>,
+    /// `group = "name"`: the group it is mounted with, as written. In a file, one of the
+    /// file's `[groups.<name>]`; in an attribute, the app mounts it with
+    /// `App::declared_group(name)` (validation checks the name either way).
+    pub(crate) group: Option<Spanned<String>>,
     /// The function to call.
     pub(crate) handler: syn::Path,
     /// Its parameters, in call order.

@@ -96,7 +96,7 @@ fn routes_from_file(
     let file = Rc::new(decl::SourceFile { name: relative, text, span: lit.span() });
     let cx = ctxt::Ctxt::new();
     let decls = parse::toml::parse(&cx, &file);
-    validate::routes(&cx, &decls.routes);
+    validate::declarations(&cx, &decls);
     cx.check()?;
     Ok(expand::app::routes(&decls, &path.to_string_lossy()))
 }
@@ -111,7 +111,7 @@ pub fn check_routes_toml(name: &str, text: &str) -> Result<(), Vec<String>> {
     });
     let cx = ctxt::Ctxt::new();
     let decls = parse::toml::parse(&cx, &file);
-    validate::routes(&cx, &decls.routes);
+    validate::declarations(&cx, &decls);
     cx.check().map_err(|e| e.into_iter().map(|e| e.to_string()).collect())
 }
 

@@ -36,7 +36,7 @@ fn attribute_route() {
     };
     let (route, _) = crate::parse::attr::route(
         &cx,
-        quote!(GET "/items/{item_id}", response_model = Item, response_model_exclude_unset),
+        quote!(GET "/items/{item_id}", response_model = Item, response_model_exclude_unset, group = "api"),
         item,
     );
     cx.check().expect("a valid declaration");
@@ -75,6 +75,47 @@ cookies = ["username"]
     let decls = crate::parse::toml::parse(&cx, &file);
     cx.check().expect("a valid file");
     check("toml_app", crate::expand::app::routes(&decls, "/crate/routes.toml"));
+}
+
+/// With groups: `Groups`, `app_with` and `app()`; a group's routes are added to its own
+/// `App`, which is nested under the prefix after `app_with`'s function has had it.
+#[test]
+fn toml_groups() {
+    let text = r#"
+[groups.api]
+prefix = "/api"
+
+[groups.users]
+prefix = "/users/{user_id}"
+
+[[route]]
+method = "GET"
+path = "/"
+handler = "handlers::home"
+
+[[route]]
+methods = ["GET", "HEAD"]
+path = "/items"
+group = "api"
+handler = "handlers::items"
+
+[[route]]
+method = "GET"
+path = "/posts"
+group = "users"
+handler = "handlers::posts"
+params = { user_id = "u32" }
+"#;
+    let file = Rc::new(SourceFile {
+        name: "routes.toml".to_owned(),
+        text: text.to_owned(),
+        span: proc_macro2::Span::call_site(),
+    });
+    let cx = Ctxt::new();
+    let decls = crate::parse::toml::parse(&cx, &file);
+    crate::validate::declarations(&cx, &decls);
+    cx.check().expect("a valid file");
+    check("toml_groups", crate::expand::app::routes(&decls, "/crate/routes.toml"));
 }
 
 #[test]

@@ -140,6 +140,68 @@ impl PathPattern {
         Ok(Self { source: source.to_owned(), segments })
     }
 
+    /// Parses the prefix of a route group (`App::nest`, `[groups.<name>]` of routes.toml): a
+    /// pattern that starts with `/`, does not end with one (`/` alone included), and has no
+    /// catch-all, since the group's routes come after it. `/api` and `/users/{user_id}` are
+    /// prefixes.
+    ///
+    /// ```
+    /// use cookie_route_core::path::PathPattern;
+    ///
+    /// assert!(PathPattern::parse_prefix("/users/{user_id}").is_ok());
+    /// let e = PathPattern::parse_prefix("/api/").unwrap_err();
+    /// assert_eq!((e.start, e.end), (4, 5));
+    /// assert!(PathPattern::parse_prefix("/files/{*rest}").is_err());
+    /// ```
+    pub fn parse_prefix(source: &str) -> Result<Self, PatternError> {
+        let pattern = Self::parse(source)?;
+        if source == "/" {
+            return Err(err(
+                0,
+                1,
+                "a group prefix is a path below `/`, such as `/api` (routes at the root need no group)",
+            ));
+        }
+        if let Some(trimmed) = source.strip_suffix('/') {
+            return Err(err(
+                trimmed.len(),
+                source.len(),
+                format!(
+                    "a group prefix must not end with `/` (the group's paths start with one): \
+                     write `{trimmed}`"
+                ),
+            ));
+        }
+        if let Some(start) = source.find("{*") {
+            let end = source[start..].find('}').map_or(source.len(), |i| start + i + 1);
+            return Err(err(
+                start,
+                end,
+                "a group prefix cannot have a catch-all `{*name}`: the group's routes come after it",
+            ));
+        }
+        Ok(pattern)
+    }
+
+    /// This pattern under a group's `prefix` (see [`PathPattern::parse_prefix`]), as the group
+    /// mounts it: `/items` under `/api` is `/api/items`, and `/` is the prefix itself. Fails
+    /// when the whole does not parse (a parameter named in both, say).
+    ///
+    /// ```
+    /// use cookie_route_core::path::PathPattern;
+    ///
+    /// let prefix = PathPattern::parse_prefix("/users/{user_id}").unwrap();
+    /// let posts = PathPattern::parse("/posts").unwrap().under(&prefix).unwrap();
+    /// assert_eq!(posts.as_str(), "/users/{user_id}/posts");
+    /// assert_eq!(PathPattern::parse("/").unwrap().under(&prefix).unwrap(), prefix);
+    /// ```
+    pub fn under(&self, prefix: &Self) -> Result<Self, PatternError> {
+        match self.source.as_str() {
+            "/" => Self::parse(&prefix.source),
+            path => Self::parse(&format!("{}{path}", prefix.source)),
+        }
+    }
+
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
@@ -205,6 +267,33 @@ mod tests {
         assert!(PathPattern::parse("/a/{id}/{id}").is_err());
         assert!(PathPattern::parse("/{*rest}/a").is_err());
         assert!(PathPattern::parse("/a b").is_err());
+    }
+
+    #[test]
+    fn parses_group_prefixes() {
+        for ok in ["/api", "/users/{user_id}", "/v2/api"] {
+            assert!(PathPattern::parse_prefix(ok).is_ok(), "{ok}");
+        }
+        // The prefixes App::nest refuses, refused here too.
+        for (bad, range) in
+            [("api", (0, 1)), ("/api/", (4, 5)), ("/", (0, 1)), ("/files/{*rest}", (7, 14))]
+        {
+            let e = PathPattern::parse_prefix(bad).unwrap_err();
+            assert_eq!((e.start, e.end), range, "{bad}: {e}");
+        }
+        let e = PathPattern::parse_prefix("/a//b").unwrap_err();
+        assert_eq!(e.message, "empty path segment (`//`)");
+    }
+
+    #[test]
+    fn joins_a_prefix_and_a_path() {
+        let prefix = PathPattern::parse_prefix("/users/{id}").unwrap();
+        let p = |s| PathPattern::parse(s).unwrap();
+        assert_eq!(p("/posts/").under(&prefix).unwrap().as_str(), "/users/{id}/posts/");
+        assert_eq!(p("/").under(&prefix).unwrap().as_str(), "/users/{id}");
+        let e = p("/posts/{id}").under(&prefix).unwrap_err();
+        assert_eq!(e.message, "parameter `id` appears twice");
+        assert!(p("/items").under(&p("/api")).unwrap().conflicts_with(&p("/api/items")));
     }
 
     #[test]

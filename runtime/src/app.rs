@@ -17,6 +17,7 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 
 use crate::body::Body;
+use crate::declared_groups::DeclaredGroups;
 use crate::error::{BoxError, Error, StartError};
 use crate::extract::Requirements;
 use crate::group::{ApplyLayer, Group, GroupEntry, Groups, Through};
@@ -72,6 +73,8 @@ pub struct App {
     /// The error handlers (`on_error`), and the types given two.
     error_handlers: ErrorHandlers,
     repeated_error_handlers: Vec<&'static str>,
+    /// The `#[cookie_route(..., group = "...")]` groups this app must mount, and those it has.
+    declared_groups: DeclaredGroups,
 }
 
 /// A declared route's generated function that gathers what its dependencies need.
@@ -128,10 +131,10 @@ impl App {
     ) -> Self {
         let automatic_options = self.automatic_options;
         let handler = RouteHandler::custom(handler);
-        self.add(method, path, handler, location.into(), automatic_options, None, None)
+        self.add(method, path, handler, location.into(), automatic_options, None)
     }
 
-    /// Adds a route whose handler the macros generated.
+    /// Adds a route; `declared`: what the macros generated for it (its needs, its document).
     pub(crate) fn add(
         mut self,
         method: Method,
@@ -139,9 +142,9 @@ impl App {
         handler: RouteHandler,
         location: String,
         automatic_options: bool,
-        requires: Option<fn(&mut Requirements)>,
-        doc: Option<&'static OperationDoc>,
+        declared: Option<(RequiresFn, &'static OperationDoc)>,
     ) -> Self {
+        let (requires, doc) = declared.unzip();
         if let Some(requires) = requires {
             self.requirements.push((format!("`{method} {path}` at {location}"), requires));
         }
@@ -175,35 +178,113 @@ impl App {
         self
     }
 
-    /// An app with every route declared with `#[cookie_route]` anywhere in the program.
+    /// An app with every route declared with `#[cookie_route]` anywhere in the program,
+    /// except those of a group (`group = "name"`), which [`App::declared_group`] gives.
     ///
     /// The attribute registers each handler as it is compiled (with `inventory`), so no
     /// route list is written by hand; two declarations that match the same requests make
-    /// [`App::build`] fail, naming both places.
+    /// [`App::build`] fail, naming both places. So does a group of declared routes that this
+    /// app never mounts (by nesting its `App::declared_group(name)`), naming the group and
+    /// one of its routes: no declared route is silently left out.
     pub fn declared() -> Self {
         Self::new().with_declared()
     }
 
-    /// Adds every route declared with `#[cookie_route]` to this app.
+    /// Adds every route declared with `#[cookie_route]` to this app, except those of a
+    /// group, as [`App::declared`] does (and [`App::build`] checks the same way that every
+    /// group is mounted).
     #[must_use]
     pub fn with_declared(mut self) -> Self {
         for route in declared_routes() {
-            for method in route.methods {
-                match Method::from_bytes(method.as_bytes()) {
-                    Ok(method) => {
-                        self = self.add(
-                            method,
-                            route.path,
-                            RouteHandler::Generated(route.handler),
-                            route.location.to_owned(),
-                            false,
-                            Some(route.requires),
-                            Some(route.doc),
-                        );
-                    }
-                    Err(_) => {
-                        self.errors.push(format!("invalid method `{method}` at {}", route.location))
-                    }
+            match route.group {
+                None => self = self.add_declared(route),
+                Some(group) => self.declared_groups.leave_out(group, || {
+                    format!("`{} {}` at {}", route.methods.join(" | "), route.path, route.location)
+                }),
+            }
+        }
+        self
+    }
+
+    /// The routes declared with `#[cookie_route(..., group = "name")]`, as an app of their
+    /// own (their paths as declared, without a prefix), to be mounted with [`App::nest`]: the
+    /// app decides the prefix. Middleware added to it runs around these routes only.
+    ///
+    /// [`App::declared`] leaves a group's routes out, and its [`App::build`] fails until the
+    /// group is nested (at any depth), so that no declared route is silently dropped. A name
+    /// that no route declares makes `App::build` fail too.
+    ///
+    /// ```
+    /// use cookie_route::prelude::*;
+    /// use cookie_route::StartError;
+    ///
+    /// #[cookie_route(GET "/")]
+    /// async fn home() -> &'static str { "home" }
+    ///
+    /// #[cookie_route(GET "/items", group = "api")]
+    /// async fn items() -> &'static str { "items" }
+    ///
+    /// let app = App::declared().nest("/api", App::declared_group("api"));
+    /// let routes: Vec<String> =
+    ///     app.build()?.routes().map(|(m, path, _)| format!("{m} {path}")).collect();
+    /// assert_eq!(routes, ["GET /", "GET /api/items"]);
+    ///
+    /// // Without the group, the build fails rather than leave `/items` out.
+    /// let Err(StartError::Routes(errors)) = App::declared().build() else { panic!() };
+    /// assert!(errors[0].contains(r#"nest them under their prefix with `.nest("/prefix", App::declared_group("api"))`"#));
+    /// # Ok::<(), StartError>(())
+    /// ```
+    #[track_caller]
+    pub fn declared_group(name: &str) -> Self {
+        let caller = Location::caller();
+        let mut app = Self::declared_group_routes(name);
+        if !declared_routes().iter().any(|r| r.group == Some(name)) {
+            let mut groups: Vec<&str> = declared_routes().iter().filter_map(|r| r.group).collect();
+            groups.sort_unstable();
+            groups.dedup();
+            let known = match groups.as_slice() {
+                [] => "no route of the program has a group".to_owned(),
+                _ => format!("the program's groups are `{}`", groups.join("`, `")),
+            };
+            app.errors.push(format!(
+                "App::declared_group at {}:{}:{}: no `#[cookie_route]` declares \
+                 `group = \"{name}\"`; {known}",
+                caller.file(),
+                caller.line(),
+                caller.column()
+            ));
+        }
+        app
+    }
+
+    /// The routes of the declared group `name`, marked as that group: none is an empty app
+    /// (a routes.toml group with no attribute routes).
+    pub(crate) fn declared_group_routes(name: &str) -> Self {
+        let mut app = Self { declared_groups: DeclaredGroups::of(name), ..Self::default() };
+        for route in declared_routes() {
+            if route.group == Some(name) {
+                app = app.add_declared(route);
+            }
+        }
+        app
+    }
+
+    /// Adds a declared route, once per method.
+    fn add_declared(mut self, route: &'static DeclaredRoute) -> Self {
+        for method in route.methods {
+            match Method::from_bytes(method.as_bytes()) {
+                Ok(method) => {
+                    self = self.add(
+                        method,
+                        route.path,
+                        RouteHandler::Generated(route.handler),
+                        route.location.to_owned(),
+                        false,
+                        Some((route.requires, route.doc)),
+                    );
+                }
+                Err(_) => {
+                    self.errors.push(format!("invalid method `{method}` at {}", route.location))
                 }
             }
         }
@@ -365,6 +446,7 @@ impl App {
             groups,
             error_handlers,
             repeated_error_handlers,
+            declared_groups,
         } = group;
         let mut own = Vec::new();
         if keys.is_some() {
@@ -387,6 +469,7 @@ impl App {
             ));
         }
         self.errors.extend(errors);
+        self.declared_groups.nested(declared_groups);
         self.repeated_state.extend(repeated_state);
         self.repeated_state.extend(self.state.merge(state));
         for (route, requires) in requirements {
@@ -601,6 +684,7 @@ impl App {
     /// Checks the routes and limits and builds the service.
     pub fn build(self) -> Result<AppService, StartError> {
         let mut errors = self.errors;
+        errors.extend(self.declared_groups.unmounted());
         for name in &self.repeated_state {
             errors.push(format!("App::state: a value of type `{name}` is registered twice"));
         }
@@ -1070,8 +1154,11 @@ where
 pub struct DeclaredRoute {
     /// The methods it answers.
     pub methods: &'static [&'static str],
-    /// Its path pattern.
+    /// Its path pattern (within its group, when it has one).
     pub path: &'static str,
+    /// `group = "name"`: the group it is mounted with ([`App::declared_group`]); `None` for
+    /// the routes [`App::declared`] takes.
+    pub group: Option<&'static str>,
     /// The generated handler.
     pub handler: fn(Request) -> BoxFuture<Response>,
     /// `file:line:col` of the declaration.

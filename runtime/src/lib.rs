@@ -5,6 +5,7 @@ mod app;
 mod body;
 mod convert;
 mod cookies;
+mod declared_groups;
 mod error;
 mod extract;
 mod group;

@@ -46,28 +46,38 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
-/// Adds the route `method path` of a declarations file, at `location` (`routes.toml:L:C`),
-/// whose handler the macro generated.
-pub fn route(
-    app: App,
-    method: Method,
-    path: &str,
-    handler: fn(Request) -> BoxFuture<Response>,
-    location: &str,
-    automatic_options: bool,
-    requires: fn(&mut Requirements),
-    doc: &'static OperationDoc,
-) -> App {
-    let handler = RouteHandler::Generated(handler);
+/// A route of a declarations file, as the macro emits it (a `static`, once for all its
+/// methods).
+#[derive(Debug)]
+pub struct FileRoute {
+    pub path: &'static str,
+    /// The generated handler.
+    pub handler: fn(Request) -> BoxFuture<Response>,
+    /// `routes.toml:LINE:COL`.
+    pub location: &'static str,
+    pub automatic_options: bool,
+    pub requires: fn(&mut Requirements),
+    pub doc: &'static OperationDoc,
+}
+
+/// Adds the route `method` of a declarations file.
+pub fn route(app: App, method: Method, route: &'static FileRoute) -> App {
+    let handler = RouteHandler::Generated(route.handler);
+    let location = route.location.to_owned();
     app.add(
         method,
-        path,
+        route.path,
         handler,
-        location.to_owned(),
-        automatic_options,
-        Some(requires),
-        Some(doc),
+        location,
+        route.automatic_options,
+        Some((route.requires, route.doc)),
     )
+}
+
+/// The group `name` of a routes file: its `#[cookie_route(..., group = "name")]` routes (if
+/// any), to which the file's routes of the group are added before it is nested.
+pub fn file_group(name: &str) -> App {
+    App::declared_group_routes(name)
 }
 
 /// A declared status, checked when the macro ran: made at compile time (`const { .. }`).

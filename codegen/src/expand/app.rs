@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::paths;
-use crate::decl::{CookieDecl, Declarations, LimitValue, Protection};
+use crate::decl::{CookieDecl, Declarations, LimitValue, Protection, Route};
 
 /// The whole expansion for a declarations file at `path` (absolute, for `include_bytes!`).
 pub(crate) fn routes(decls: &Declarations, path: &str) -> TokenStream {
@@ -144,11 +144,11 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
 }
 
 fn app_fn(decls: &Declarations) -> TokenStream {
-    let (app, method_ty, limits_ty, duration) =
-        (paths::app(), paths::method(), paths::limits(), paths::duration());
-    let route_fn = paths::route();
+    let (app, limits_ty, duration) = (paths::app(), paths::limits(), paths::duration());
     let mut handlers = Vec::new();
-    let mut routes = Vec::new();
+    // The routes of the app itself, then those of each group, in file order.
+    let mut top = Vec::new();
+    let mut grouped: Vec<Vec<TokenStream>> = decls.groups.iter().map(|_| Vec::new()).collect();
     for (i, route) in decls.routes.iter().enumerate() {
         let name = format_ident!("__cookie_route_route{}", i);
         let requires = format_ident!("__cookie_route_route{}_requires", i);
@@ -158,15 +158,17 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         handlers.push(requires_fn);
         let doc = format_ident!("__COOKIE_ROUTE_ROUTE{}_DOC", i);
         handlers.push(super::openapi::operation_doc(route, &decls.cookies, &doc));
-        let path = route.path.value.as_str();
-        let location = route.origin.location().unwrap_or_default();
-        let automatic_options = decls.automatic_options;
-        for method in &route.methods {
-            let method = format_ident!("{}", method.value);
-            routes.push(quote! {
-                let app = #route_fn(app, #method_ty::#method, #path, #name, #location, #automatic_options, #requires, &#doc);
-            });
-        }
+        let info = format_ident!("__COOKIE_ROUTE_ROUTE{}", i);
+        handlers.push(file_route(route, &info, &name, &requires, &doc, decls.automatic_options));
+        // Validated: a route's group is one of the file's.
+        let (into, target) = match &route.group {
+            None => (quote!(app), &mut top),
+            Some(group) => match decls.groups.iter().position(|g| g.name.value == group.value) {
+                Some(g) => (quote!(group), &mut grouped[g]),
+                None => continue,
+            },
+        };
+        add_route(target, &into, route, &info);
     }
     let limits = decls.limits.iter().map(|l| {
         let setter = format_ident!("with_{}", l.setter);
@@ -178,14 +180,153 @@ fn app_fn(decls: &Declarations) -> TokenStream {
             LimitValue::Seconds(s) => quote!(.#setter(#duration::from_secs(#s))),
         }
     });
+    let limits = quote!(#limits_ty::default() #(#limits)*);
+    if decls.groups.is_empty() {
+        return quote! {
+            /// The app declared in the routes file, together with every `#[cookie_route]` of
+            /// the program.
+            pub fn app() -> #app {
+                #(#handlers)*
+                let app = #app::declared();
+                #(#top)*
+                app.limits(#limits)
+            }
+        };
+    }
+    groups_app(decls, &handlers, &top, &grouped, &limits)
+}
+
+/// Adds `route` (whose generated handler is `name`) to the app bound as `into`, once per method.
+/// `static #info: FileRoute`: what the runtime needs to add the route, once for all its
+/// methods.
+fn file_route(
+    route: &Route,
+    info: &syn::Ident,
+    handler: &syn::Ident,
+    requires: &TokenStream,
+    doc: &syn::Ident,
+    automatic_options: bool,
+) -> TokenStream {
+    let file_route = paths::file_route();
+    let path = route.path.value.as_str();
+    let location = route.origin.location().unwrap_or_default();
     quote! {
-        /// The app declared in the routes file, together with every `#[cookie_route]` of
-        /// the program.
-        pub fn app() -> #app {
-            #(#handlers)*
-            let app = #app::declared();
+        static #info: #file_route = #file_route {
+            path: #path,
+            handler: #handler,
+            location: #location,
+            automatic_options: #automatic_options,
+            requires: #requires,
+            doc: &#doc,
+        };
+    }
+}
+
+/// `let #into = route(#into, METHOD, &#info);` for each method of the route.
+fn add_route(out: &mut Vec<TokenStream>, into: &TokenStream, route: &Route, info: &syn::Ident) {
+    let (route_fn, method_ty) = (paths::route(), paths::method());
+    for method in &route.methods {
+        let method = format_ident!("{}", method.value);
+        out.push(quote! {
+            let #into = #route_fn(#into, #method_ty::#method, &#info);
+        });
+    }
+}
+
+/// With `[groups.<name>]`: `Groups`, `app_with(f)` and `app()`. The routes are added by one
+/// function and the groups mounted by another, neither generic: only the two lines that
+/// call `f` are compiled for each function given.
+fn groups_app(
+    decls: &Declarations,
+    handlers: &[TokenStream],
+    top: &[TokenStream],
+    grouped: &[Vec<TokenStream>],
+    limits: &TokenStream,
+) -> TokenStream {
+    let (app, file_group) = (paths::app(), paths::file_group());
+    let names: Vec<syn::Ident> =
+        decls.groups.iter().map(|g| format_ident!("{}", g.name.value)).collect();
+    let bound: Vec<syn::Ident> =
+        (0..decls.groups.len()).map(|i| format_ident!("__cookie_route_group{}", i)).collect();
+    let fields = decls.groups.iter().zip(&names).map(|(g, name)| {
+        let doc = format!(
+            "`[groups.{name}]` ({}): the routes served under `{}`, the file's and every \
+             `#[cookie_route(..., group = \"{name}\")]`.",
+            g.origin.location().unwrap_or_default(),
+            g.prefix.value,
+        );
+        quote! {
+            #[doc = #doc]
+            pub #name: #app,
+        }
+    });
+    let made = decls.groups.iter().zip(grouped).map(|(g, routes)| {
+        let name = &g.name.value;
+        quote! {{
+            let group = #file_group(#name);
             #(#routes)*
-            app.limits(#limits_ty::default() #(#limits)*)
+            group
+        }}
+    });
+    let mounts = decls.groups.iter().zip(&bound).map(|(g, bound)| {
+        let prefix = &g.prefix.value;
+        quote!(let app = app.nest(#prefix, #bound);)
+    });
+    let list: Vec<String> = decls
+        .groups
+        .iter()
+        .map(|g| format!("`{}` under `{}`", g.name.value, g.prefix.value))
+        .collect();
+    let app_doc = format!(
+        "The app declared in the routes file, together with every `#[cookie_route]` of the \
+         program, each group's routes mounted under its prefix ({}). The same as \
+         `app_with(|groups| groups)`.",
+        list.join(", ")
+    );
+    quote! {
+        /// The route groups of the routes file, each an `App` of its routes before it is
+        /// mounted under its prefix: its routes from the file, and every
+        /// `#[cookie_route(..., group = "name")]` of the program. `app_with` gives them to a
+        /// function that may add middleware, state or more routes to one group only.
+        #[derive(Debug)]
+        pub struct Groups {
+            #(#fields)*
+        }
+
+        #[doc = #app_doc]
+        pub fn app() -> #app {
+            app_with(|groups| groups)
+        }
+
+        /// The app of `app()`, with `f` given the groups before they are mounted, to change
+        /// one group only: middleware added to `groups.api` runs around the routes of `api`
+        /// and no others.
+        ///
+        /// ```text
+        /// let app = app_with(|mut groups| {
+        ///     groups.api = groups.api.middleware(require_api_key);
+        ///     groups
+        /// });
+        /// ```
+        ///
+        /// Each group is then mounted with `App::nest`, whose rules and checks apply (a
+        /// route of a group that matches the same requests as another makes `App::build`
+        /// fail, naming both). Replacing a group with another `App` drops its routes from
+        /// the file; `App::build` fails if it had `#[cookie_route]` ones.
+        pub fn app_with(f: impl ::core::ops::FnOnce(Groups) -> Groups) -> #app {
+            fn __cookie_route_declared() -> (#app, Groups) {
+                #(#handlers)*
+                let app = #app::declared();
+                #(#top)*
+                (app, Groups { #(#names: #made,)* })
+            }
+            fn __cookie_route_mount(app: #app, groups: Groups) -> #app {
+                let Groups { #(#names: #bound),* } = groups;
+                #(#mounts)*
+                app.limits(#limits)
+            }
+            let (app, groups) = __cookie_route_declared();
+            __cookie_route_mount(app, f(groups))
         }
     }
 }

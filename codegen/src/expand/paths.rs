@@ -52,6 +52,8 @@ paths! {
     status => ::cookie_route::__private::status;
     has_field => ::cookie_route::__private::has_field;
     route => ::cookie_route::__private::route;
+    file_route => ::cookie_route::__private::FileRoute;
+    file_group => ::cookie_route::__private::file_group;
     after => ::cookie_route::__private::after;
     reject => ::cookie_route::__private::reject;
     operation_doc => ::cookie_route::__private::OperationDoc;

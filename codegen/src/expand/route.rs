@@ -285,6 +285,13 @@ pub(crate) fn register(
         (paths::concat(), paths::file(), paths::line(), paths::column());
     let methods = route.methods.iter().map(|m| &m.value);
     let path = route.path.value.as_str();
+    let group = match &route.group {
+        Some(name) => {
+            let (some, name) = (paths::some(), &name.value);
+            quote!(#some(#name))
+        }
+        None => paths::none(),
+    };
     let span = route.origin.span();
     let location = quote_spanned! {span=>
         #concat!(#file!(), ":", #line!(), ":", #column!())
@@ -294,6 +301,7 @@ pub(crate) fn register(
             #declared {
                 methods: &[#(#methods),*],
                 path: #path,
+                group: #group,
                 handler: #handler,
                 location: #location,
                 requires: #requires,

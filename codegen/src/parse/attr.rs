@@ -12,7 +12,8 @@ use crate::decl::{
 use crate::diag;
 
 /// The options `#[cookie_route]` takes after the path.
-const OPTIONS: [&str; 13] = [
+const OPTIONS: [&str; 14] = [
+    "group",
     "response_model",
     "status",
     "response_model_include",
@@ -104,6 +105,7 @@ pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: ItemFn) -> (Option<R
         declared_in: DeclaredIn::Attribute,
         methods,
         path: Spanned::new(path.clone().unwrap_or_else(root), Origin::Span(args.path.span())),
+        group: None,
         handler: item.sig.ident.clone().into(),
         params: Vec::new(),
         response_model: None,
@@ -194,6 +196,16 @@ fn options(cx: &Ctxt, options: Vec<(Ident, Option<OptionValue>)>, route: &mut Ro
             },
             "deprecated" => route.docs.deprecated = flag(cx, &key, expr.as_ref()),
             "openapi" => route.docs.hidden = !flag(cx, &key, expr.as_ref()),
+            "group" => match expr.as_ref().and_then(str_lit) {
+                Some(lit) => {
+                    route.group = Some(Spanned::new(lit.value(), Origin::Span(lit.span())))
+                }
+                None => cx.error(
+                    expr.as_ref().map_or(key.span(), |e| e.span()),
+                    "expected `group = \"name\"`, the group the app mounts with \
+                     `App::declared_group(\"name\")`",
+                ),
+            },
             _ => unreachable!("every option in OPTIONS is handled"),
         }
     }

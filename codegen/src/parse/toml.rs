@@ -14,12 +14,13 @@ use toml::de::{DeTable, DeValue};
 
 use crate::ctxt::Ctxt;
 use crate::decl::{
-    CookieDecl, Declarations, DeclaredIn, Docs, Filter, Limit, LimitValue, Origin, Param,
+    CookieDecl, Declarations, DeclaredIn, Docs, Filter, Group, Limit, LimitValue, Origin, Param,
     ParamKind, Protection, Route, Source, SourceFile, Spanned as At,
 };
 use crate::diag;
 
-const TOP_KEYS: [&str; 3] = ["app", "cookies", "route"];
+const TOP_KEYS: [&str; 4] = ["app", "cookies", "groups", "route"];
+const GROUP_KEYS: [&str; 1] = ["prefix"];
 const APP_KEYS: [&str; 3] = ["automatic_options", "cookie_defaults", "limits"];
 const DEFAULT_KEYS: [&str; 6] =
     ["path", "domain", "secure", "http_only", "same_site", "partitioned"];
@@ -36,10 +37,11 @@ const COOKIE_KEYS: [&str; 11] = [
     "same_site",
     "partitioned",
 ];
-const ROUTE_KEYS: [&str; 26] = [
+const ROUTE_KEYS: [&str; 27] = [
     "method",
     "methods",
     "path",
+    "group",
     "handler",
     "params",
     "query",
@@ -90,6 +92,7 @@ pub(crate) fn resolve(relative: &str, manifest_dir: &Path) -> Result<PathBuf, St
 pub(crate) fn parse(cx: &Ctxt, file: &Rc<SourceFile>) -> Declarations {
     let mut decls = Declarations {
         cookies: Vec::new(),
+        groups: Vec::new(),
         routes: Vec::new(),
         limits: Vec::new(),
         automatic_options: false,
@@ -136,12 +139,22 @@ pub(crate) fn parse(cx: &Ctxt, file: &Rc<SourceFile>) -> Declarations {
             }
         }
     }
+    if let Some(groups) = doc.get("groups").and_then(|v| w.table(v, "groups")) {
+        for (name, value) in groups.iter() {
+            if let Some(table) = w.table(value, &format!("groups.{}", name.get_ref()))
+                && let Some(g) = group(&w, name, table, value.span())
+            {
+                decls.groups.push(g);
+            }
+        }
+    }
     if let Some(routes) = doc.get("route") {
         match routes.get_ref() {
             DeValue::Array(items) => {
                 for item in items.iter() {
                     if let Some(table) = w.table(item, "[[route]]")
-                        && let Some(r) = route(&w, table, item.span(), &decls.cookies)
+                        && let Some(r) =
+                            route(&w, table, item.span(), &decls.cookies, &decls.groups)
                     {
                         decls.routes.push(r);
                     }
@@ -502,11 +515,36 @@ fn unix_seconds(d: &toml_datetime::Datetime) -> Option<i64> {
     Some(days * 86_400 + secs - offset)
 }
 
+/// `[groups.<name>]`.
+fn group(
+    w: &Walker<'_>,
+    name: &Spanned<std::borrow::Cow<'_, str>>,
+    table: &DeTable<'_>,
+    range: Range<usize>,
+) -> Option<Group> {
+    w.keys(table, &GROUP_KEYS, &format!("key in `[groups.{}]`", name.get_ref()));
+    let origin = w.origin(range);
+    let Some(prefix) = w.string(table, "prefix") else {
+        if table.get("prefix").is_none() {
+            w.cx.error_at(
+                &w.origin(name.span()),
+                format!(
+                    "the group `{}` needs `prefix = \"/...\"`, the path its routes are served under",
+                    name.get_ref()
+                ),
+            );
+        }
+        return None;
+    };
+    Some(Group { name: At::new(name.get_ref().to_string(), w.origin(name.span())), prefix, origin })
+}
+
 fn route(
     w: &Walker<'_>,
     table: &DeTable<'_>,
     range: Range<usize>,
     cookies: &[CookieDecl],
+    groups: &[Group],
 ) -> Option<Route> {
     w.keys(table, &ROUTE_KEYS, "route key");
     let origin = w.origin(range.clone());
@@ -554,18 +592,27 @@ fn route(
             return None;
         }
     };
+    let group = w.string(table, "group");
+    // The group's prefix may have parameters: they come first (validation reports an
+    // unknown group or a prefix that is not one; the route's own are used meanwhile).
+    let prefix = group
+        .as_ref()
+        .and_then(|name| groups.iter().find(|g| g.name.value == name.value))
+        .and_then(Group::pattern);
+    let served = prefix.as_ref().and_then(|p| pattern.under(p).ok());
+    let served = served.as_ref().unwrap_or(&pattern);
     let mut params = Vec::new();
     // Path parameters, in pattern order; their types from `params` (default `String`).
     let typed = w.typed_names(table, "params");
     for (name, _) in &typed {
-        if !pattern.params().any(|p| p == name.value) {
+        if !served.params().any(|p| p == name.value) {
             w.cx.error_at(
                 &name.origin,
-                format!("`{}` is not a parameter of the path `{}`", name.value, pattern),
+                format!("`{}` is not a parameter of the path `{}`", name.value, served),
             );
         }
     }
-    for name in pattern.params() {
+    for name in served.params() {
         let ty = typed
             .iter()
             .find(|(n, _)| n.value == name)
@@ -665,6 +712,7 @@ fn route(
         declared_in: DeclaredIn::File,
         methods,
         path: At::new(pattern, path_text.origin),
+        group,
         handler,
         params,
         response_model,
@@ -722,7 +770,7 @@ mod tests {
         });
         let cx = Ctxt::new();
         let decls = parse(&cx, &file);
-        crate::validate::routes(&cx, &decls.routes);
+        crate::validate::declarations(&cx, &decls);
         let errors = match cx.check() {
             Ok(()) => Vec::new(),
             Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
@@ -820,6 +868,170 @@ response = true
         let (_, errors) =
             parse_text("[[route]]\nmethod = \"GET\"\npath = \"/a/{id\"\nhandler = \"h\"\n");
         assert!(errors[0].contains("routes.toml:3:12"), "{errors:?}");
+    }
+
+    #[test]
+    fn reads_groups_with_the_prefix_parameters_first() {
+        let (decls, errors) = parse_text(
+            r#"
+[groups.users]
+prefix = "/users/{user_id}"
+
+[[route]]
+method = "GET"
+path = "/posts/{post_id}"
+group = "users"
+handler = "h"
+params = { user_id = "u32", post_id = "u64" }
+"#,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let group = &decls.groups[0];
+        assert_eq!(
+            (group.name.value.as_str(), group.prefix.value.as_str()),
+            ("users", "/users/{user_id}")
+        );
+        let route = &decls.routes[0];
+        assert_eq!(route.group.as_ref().map(|g| g.value.as_str()), Some("users"));
+        assert_eq!(route.path.value.as_str(), "/posts/{post_id}", "the path within the group");
+        let params: Vec<(String, String)> = route
+            .params
+            .iter()
+            .map(|p| match &p.kind {
+                ParamKind::Path { name } => {
+                    let ty = &p.ty;
+                    (name.clone(), quote::quote!(#ty).to_string())
+                }
+                _ => panic!("only path parameters"),
+            })
+            .collect();
+        assert_eq!(params, [("user_id".into(), "u32".into()), ("post_id".into(), "u64".into())]);
+    }
+
+    #[test]
+    fn checks_groups_at_their_line_and_column() {
+        let (_, errors) = parse_text(
+            r#"[groups.api]
+prefix = "/api/"
+[groups.files]
+prefix = "/files/{*rest}"
+[groups.nothing]
+prefx = "/x"
+[groups.Admin]
+prefix = "/admin"
+[groups.root]
+prefix = "/"
+
+[[route]]
+method = "GET"
+path = "/items"
+group = "apii"
+handler = "a"
+
+[[route]]
+method = "GET"
+path = "/items"
+group = "v2"
+handler = "b"
+"#,
+        );
+        let expect = [
+            (
+                "routes.toml:2:15",
+                "invalid group prefix `/api/`: a group prefix must not end with `/`",
+            ),
+            ("routes.toml:4:18", "a group prefix cannot have a catch-all `{*name}`"),
+            (
+                "routes.toml:6:1",
+                "unknown key in `[groups.nothing]` `prefx`; did you mean `prefix`?",
+            ),
+            ("routes.toml:5:9", "the group `nothing` needs `prefix = \"/...\"`"),
+            (
+                "routes.toml:7:9",
+                "invalid group name `Admin`: a group name is a lowercase identifier",
+            ),
+            ("routes.toml:10:11", "invalid group prefix `/`: a group prefix is a path below `/`"),
+            ("routes.toml:15:9", "group `apii` is not declared; did you mean `api`?"),
+            ("routes.toml:21:9", "group `v2` is not declared; declare it with `[groups.v2]`"),
+        ];
+        assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+        for (place, message) in expect {
+            assert!(
+                errors.iter().any(|e| e.contains(place) && e.contains(message)),
+                "{place}: {message}\n{errors:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn finds_conflicts_under_prefixes_naming_both() {
+        let (_, errors) = parse_text(
+            r#"[groups.api]
+prefix = "/api"
+[groups.v1]
+prefix = "/api"
+[groups.users]
+prefix = "/users/{id}"
+
+[[route]]
+method = "GET"
+path = "/api/items"
+handler = "a"
+
+[[route]]
+method = "GET"
+path = "/items"
+group = "api"
+handler = "b"
+
+[[route]]
+methods = ["POST", "GET"]
+path = "/items"
+group = "v1"
+handler = "c"
+
+[[route]]
+method = "POST"
+path = "/"
+group = "api"
+handler = "d"
+
+[[route]]
+method = "GET"
+path = "/posts/{id}"
+group = "users"
+handler = "e"
+"#,
+        );
+        let expect = [
+            (
+                "routes.toml:15:8",
+                "`GET /items` of group `api` (`GET /api/items`) matches the same requests as \
+                 `GET /api/items` declared at routes.toml:8:1",
+            ),
+            (
+                "routes.toml:21:8",
+                "`GET /items` of group `v1` (`GET /api/items`) matches the same requests as \
+                 `GET /api/items` declared at routes.toml:8:1",
+            ),
+            (
+                "routes.toml:21:8",
+                "`GET /items` of group `v1` (`GET /api/items`) matches the same requests as \
+                 `GET /items` of group `api` (`GET /api/items`) declared at routes.toml:13:1",
+            ),
+            (
+                "routes.toml:33:8",
+                "under the prefix `/users/{id}` of group `users`, this path does not parse: \
+                 parameter `id` appears twice",
+            ),
+        ];
+        assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+        for (place, message) in expect {
+            assert!(
+                errors.iter().any(|e| e.contains(place) && e.contains(message)),
+                "{place}: {message}\n{errors:#?}"
+            );
+        }
     }
 
     #[test]

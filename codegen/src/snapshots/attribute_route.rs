@@ -89,7 +89,8 @@ static __COOKIE_ROUTE_DOC: ::cookie_route::__private::OperationDoc = ::cookie_ro
 };
 ::cookie_route::__private::inventory::submit! {
     ::cookie_route::__private::DeclaredRoute { methods : & ["GET"], path :
-    "/items/{item_id}", handler : __cookie_route_handler, location :
+    "/items/{item_id}", group : ::cookie_route::__private::Some("api"), handler :
+    __cookie_route_handler, location :
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
     ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
     requires : ::cookie_route::__private::requires_nothing, doc : & __COOKIE_ROUTE_DOC, }

@@ -140,16 +140,19 @@ pub fn app() -> ::cookie_route::__private::App {
         sets: &[],
         hidden: false,
     };
+    static __COOKIE_ROUTE_ROUTE0: ::cookie_route::__private::FileRoute = ::cookie_route::__private::FileRoute {
+        path: "/getcookie",
+        handler: __cookie_route_route0,
+        location: "routes.toml:6:1",
+        automatic_options: false,
+        requires: ::cookie_route::__private::requires_nothing,
+        doc: &__COOKIE_ROUTE_ROUTE0_DOC,
+    };
     let app = ::cookie_route::__private::App::declared();
     let app = ::cookie_route::__private::route(
         app,
         ::cookie_route::__private::Method::GET,
-        "/getcookie",
-        __cookie_route_route0,
-        "routes.toml:6:1",
-        false,
-        ::cookie_route::__private::requires_nothing,
-        &__COOKIE_ROUTE_ROUTE0_DOC,
+        &__COOKIE_ROUTE_ROUTE0,
     );
     app.limits(::cookie_route::__private::Limits::default())
 }
