@@ -98,7 +98,8 @@ fn param(p: &crate::decl::Param) -> Option<TokenStream> {
                 Source::Query => quote!(Query),
                 Source::Header => quote!(Header),
             };
-            let ty = optional.as_deref().unwrap_or(&p.ty);
+            // An `Option` documents as nullable, as FastAPI's `T | None`.
+            let ty = &p.ty;
             let protection = match protection {
                 Protection::Plain => None,
                 Protection::Signed => Some("signed"),

@@ -363,7 +363,8 @@ fn validation_error() -> Value {
             },
             "msg": { "type": "string", "title": "Message" },
             "type": { "type": "string", "title": "Error Type" },
-            "input": { "title": "Input" }
+            "input": { "title": "Input" },
+            "ctx": { "type": "object", "title": "Context" }
         },
         "type": "object",
         "required": ["loc", "msg", "type"],
