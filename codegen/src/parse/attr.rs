@@ -224,7 +224,7 @@ pub(crate) fn doc_comment(attrs: &[Attribute]) -> Option<String> {
             },
             _ => None,
         })
-        .flat_map(|text| text.lines().map(str::to_owned).collect::<Vec<_>>())
+        .flat_map(|text| text.split('\n').map(str::to_owned).collect::<Vec<_>>())
         .collect();
     let indent = lines
         .iter()
