@@ -9,13 +9,17 @@ cookie_route::routes!("routes.toml");
 pub mod config;
 mod fastapi;
 mod flask;
+mod index;
 
 pub use config::Config;
 
-/// The app with its keys, sessions and error pages, as `config` says.
+/// The app with its keys, sessions, error pages and the page at `/` (its docs and every
+/// route, from its own OpenAPI document), as `config` says.
 pub async fn build(config: &Config) -> Result<cookie_route::App, cookie_route::StartError> {
-    Ok(app()
+    let app = app()
         .keys(config.keys.clone())
         .sessions(config.session_config().await?)
-        .method_not_allowed(flask::method_not_allowed))
+        .method_not_allowed(flask::method_not_allowed);
+    let index = index::Index::of(&app.openapi());
+    Ok(app.state(index))
 }

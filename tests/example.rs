@@ -426,3 +426,20 @@ async fn two_instances_share_sessions_through_redis() {
     assert_eq!(whoami_with(&one, id.value()).await, 401);
     assert_eq!(one.send_with(&client, "GET", "/whoami", None).await.status, 401);
 }
+
+/// `/` (a 404 before) is a page linking the docs and every example route, from the app's
+/// own OpenAPI document.
+#[tokio::test]
+async fn the_root_page_links_the_docs_and_every_route() {
+    let app = start(&[]).await;
+    let page = app.send("GET", "/").await;
+    assert_eq!((page.status, page.content_type.as_str()), (200, HTML));
+    for link in [r#"href="/docs""#, r#"href="/redoc""#, r#"href="/openapi.json""#] {
+        assert!(page.body.contains(link), "{link} in {}", page.body);
+    }
+    for route in ["/setcookie", "/getcookie", "/whoami", "/items-cookie/"] {
+        assert!(page.body.contains(&format!(r#"<a href="{route}">"#)), "{route}: {}", page.body);
+    }
+    assert!(page.body.contains("<code>/items/{item_id}</code>"), "{}", page.body);
+    assert!(page.body.contains("<td>POST</td><td><code>/user/</code></td><td>Create User</td>"));
+}
