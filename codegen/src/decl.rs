@@ -123,6 +123,14 @@ pub(crate) struct Declarations {
     pub(crate) limits: Vec<Limit>,
     /// `[app] automatic_options`: the file's routes answer `OPTIONS` as Flask does.
     pub(crate) automatic_options: bool,
+    /// `[app.cross_origin]`, when the file has it.
+    pub(crate) cross_origin: Option<CrossOriginDecl>,
+}
+
+/// `[app.cross_origin]`: cross-origin protection on or off, and the trusted origins.
+pub(crate) struct CrossOriginDecl {
+    pub(crate) enabled: bool,
+    pub(crate) trusted_origins: Vec<String>,
 }
 
 /// `[groups.<name>]`: routes mounted together under a prefix (the runtime's `App::nest`).
@@ -210,6 +218,8 @@ pub(crate) struct Route {
     pub(crate) filter: Filter,
     /// The route's name (defaults to the function's).
     pub(crate) name: String,
+    /// `cross_origin = false`: left out of cross-origin protection.
+    pub(crate) cross_origin: bool,
     /// What the OpenAPI document says of it besides what the rest declares.
     pub(crate) docs: Docs,
     /// The declaration as a whole.

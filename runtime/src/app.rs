@@ -17,6 +17,7 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 
 use crate::body::Body;
+use crate::cross_origin::{CrossOrigin, Guard};
 use crate::declared_groups::DeclaredGroups;
 use crate::error::{BoxError, Error, StartError};
 use crate::extract::Requirements;
@@ -73,6 +74,9 @@ pub struct App {
     /// The error handlers (`on_error`), and the types given two.
     error_handlers: ErrorHandlers,
     repeated_error_handlers: Vec<&'static str>,
+    /// Cross-origin protection (on by default), and whether this app's routes opt out.
+    cross_origin: Option<CrossOrigin>,
+    skip_cross_origin: bool,
     /// The `#[cookie_route(..., group = "...")]` groups this app must mount, and those it has.
     declared_groups: DeclaredGroups,
 }
@@ -142,9 +146,10 @@ impl App {
         handler: RouteHandler,
         location: String,
         automatic_options: bool,
-        declared: Option<(RequiresFn, &'static OperationDoc)>,
+        declared: Option<Declared>,
     ) -> Self {
-        let (requires, doc) = declared.unzip();
+        let cross_origin = declared.as_ref().is_none_or(|d| d.cross_origin);
+        let (requires, doc) = declared.map(|d| (d.requires, d.doc)).unzip();
         if let Some(requires) = requires {
             self.requirements.push((format!("`{method} {path}` at {location}"), requires));
         }
@@ -162,6 +167,7 @@ impl App {
                     chain: Arc::from([]),
                     doc,
                     requires,
+                    cross_origin: cross_origin && !self.skip_cross_origin,
                 });
             }
             Err(e) => self.errors.push(format!("invalid path `{path}` at {location}: {e}")),
@@ -280,7 +286,11 @@ impl App {
                         RouteHandler::Generated(route.handler),
                         route.location.to_owned(),
                         false,
-                        Some((route.requires, route.doc)),
+                        Some(Declared {
+                            requires: route.requires,
+                            doc: route.doc,
+                            cross_origin: route.cross_origin,
+                        }),
                     );
                 }
                 Err(_) => {
@@ -446,6 +456,8 @@ impl App {
             groups,
             error_handlers,
             repeated_error_handlers,
+            cross_origin,
+            skip_cross_origin: _,
             declared_groups,
         } = group;
         let mut own = Vec::new();
@@ -460,6 +472,9 @@ impl App {
         }
         if !error_handlers.is_empty() || !repeated_error_handlers.is_empty() {
             own.push("error handlers (App::on_error)");
+        }
+        if cross_origin.is_some() {
+            own.push("cross-origin protection (App::cross_origin; a group's routes opt out with App::skip_cross_origin_check)");
         }
         if !own.is_empty() {
             self.errors.push(format!(
@@ -585,6 +600,41 @@ impl App {
     #[must_use]
     pub fn sessions(mut self, config: SessionConfig) -> Self {
         self.sessions = Some(config);
+        self
+    }
+
+    /// How the app treats cross-origin requests: by default, protection is on with no
+    /// trusted origin ([`CrossOrigin`]), so that an unsafe request (POST, PUT, PATCH,
+    /// DELETE, ...) a browser sends on another site's behalf is refused with 403 (JSON, or a
+    /// page for a browser that asks for HTML). GET, HEAD and OPTIONS always pass, and so do
+    /// clients that send neither `Origin` nor `Sec-Fetch-Site` (curl, other servers): safe
+    /// methods must not change state. As Go 1.25's `http.CrossOriginProtection`.
+    ///
+    /// ```
+    /// use cookie_route::{App, CrossOrigin, Request};
+    ///
+    /// let app = App::new()
+    ///     .post("/notes", |_: Request| async { "saved" })
+    ///     .cross_origin(CrossOrigin::new().trust("https://admin.example.com"));
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[must_use]
+    pub fn cross_origin(mut self, config: CrossOrigin) -> Self {
+        self.cross_origin = Some(config);
+        self
+    }
+
+    /// Leaves this app's routes, those added before and after (and, on a group, the whole
+    /// group's), out of cross-origin protection: for a webhook receiver that other sites
+    /// post to, which must check its requests otherwise (a signature). [`App::build`] lists
+    /// every route left out in the log. A declared route says `cross_origin = false`.
+    #[must_use]
+    pub fn skip_cross_origin_check(mut self) -> Self {
+        self.skip_cross_origin = true;
+        for route in &mut self.routes {
+            route.cross_origin = false;
+        }
         self
     }
 
@@ -715,6 +765,19 @@ impl App {
                 app_chain.iter().chain(&route.group_middleware).cloned().collect()
             };
         }
+        let cross_origin = match self.cross_origin.unwrap_or_default().guard() {
+            Ok(guard) => guard,
+            Err(e) => return Err(StartError::Config(e)),
+        };
+        if cross_origin.is_some() {
+            for route in routes.iter().filter(|r| !r.cross_origin && !r.method.is_safe()) {
+                tracing::warn!(
+                    route = %format_args!("{} {}", route.method, route.pattern),
+                    location = %route.location,
+                    "cross-origin protection is off for this route"
+                );
+            }
+        }
         let groups = Groups::build(self.groups, &app_chain, &routes).unwrap_or_else(|more| {
             errors.extend(more);
             None
@@ -754,6 +817,7 @@ impl App {
                 method_not_allowed: self.method_not_allowed,
                 middleware: app_chain,
                 groups,
+                cross_origin,
             }),
         };
         if self.layers.is_empty() {
@@ -791,6 +855,8 @@ struct Inner {
     middleware: Arc<[Middleware]>,
     /// The groups with layers or error pages of their own, when there are any.
     groups: Option<Groups>,
+    /// The cross-origin check, unless it is off.
+    cross_origin: Option<Guard>,
 }
 
 /// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
@@ -931,6 +997,13 @@ impl AppService {
             .then(|| (parts.method.clone(), parts.uri.path().to_owned(), Instant::now()));
         let mut fallback: Option<(StatusCode, Option<HeaderValue>)> = None;
         let state = match self.inner.router.lookup(&parts.method, parts.uri.path()) {
+            Lookup::Found { route, .. }
+                if route.cross_origin
+                    && let Some(guard) = &self.inner.cross_origin
+                    && !guard.allows(&parts) =>
+            {
+                State::Ready(Some(Box::new(crate::cross_origin::refused(&parts))))
+            }
             Lookup::Found { route, params } => {
                 let names = route.param_names.clone();
                 self.call(
@@ -1167,6 +1240,15 @@ pub struct DeclaredRoute {
     pub requires: fn(&mut Requirements),
     /// What the declaration says, for the OpenAPI document.
     pub doc: &'static OperationDoc,
+    /// Whether cross-origin protection applies (`cross_origin = false` opts out).
+    pub cross_origin: bool,
+}
+
+/// What the macros generated for a route besides its handler.
+pub(crate) struct Declared {
+    pub(crate) requires: RequiresFn,
+    pub(crate) doc: &'static OperationDoc,
+    pub(crate) cross_origin: bool,
 }
 
 inventory::collect!(DeclaredRoute);

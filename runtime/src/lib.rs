@@ -5,6 +5,7 @@ mod app;
 mod body;
 mod convert;
 mod cookies;
+mod cross_origin;
 mod declared_groups;
 mod error;
 mod extract;
@@ -38,6 +39,7 @@ mod test_server;
 
 pub use app::{App, AppService, LayeredService, ResponseFuture};
 pub use body::Body;
+pub use cross_origin::CrossOrigin;
 pub use error::{BoxError, Error, ErrorDetail, Loc, StartError};
 pub use extract::{Depends, Form, FromBody, FromRequest, Requirements};
 pub use handler::{BoxFuture, Handler};

@@ -13,6 +13,7 @@ use std::pin::Pin;
 pub use inventory;
 
 pub use crate::app::{App, DeclaredRoute};
+pub use crate::cross_origin::CrossOrigin;
 pub use crate::error::{Error, ErrorDetail, Loc};
 pub use crate::extract::{
     Errors, FromBody, FromRequest, Requirements, ValueType, body, cookie, dependency, header, path,
@@ -34,6 +35,7 @@ pub use http::{Method, StatusCode};
 pub use serde_json::Value as JsonValue;
 pub use std::time::Duration;
 
+use crate::app::Declared;
 use crate::handler::RouteHandler;
 
 pub use core::{column, concat, file, line};
@@ -58,6 +60,8 @@ pub struct FileRoute {
     pub automatic_options: bool,
     pub requires: fn(&mut Requirements),
     pub doc: &'static OperationDoc,
+    /// Whether cross-origin protection applies (`cross_origin = false` opts out).
+    pub cross_origin: bool,
 }
 
 /// Adds the route `method` of a declarations file.
@@ -70,7 +74,11 @@ pub fn route(app: App, method: Method, route: &'static FileRoute) -> App {
         handler,
         location,
         route.automatic_options,
-        Some((route.requires, route.doc)),
+        Some(Declared {
+            requires: route.requires,
+            doc: route.doc,
+            cross_origin: route.cross_origin,
+        }),
     )
 }
 

@@ -181,6 +181,17 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         }
     });
     let limits = quote!(#limits_ty::default() #(#limits)*);
+    let cross_origin = decls.cross_origin.as_ref().map(|c| {
+        let config = paths::cross_origin();
+        let trusted = &c.trusted_origins;
+        if c.enabled {
+            quote!(.cross_origin(#config::new() #(.trust(#trusted))*))
+        } else {
+            quote!(.cross_origin(#config::off()))
+        }
+    });
+    // The app's settings, applied last: its limits and cross-origin protection.
+    let limits = quote!(.limits(#limits) #cross_origin);
     if decls.groups.is_empty() {
         return quote! {
             /// The app declared in the routes file, together with every `#[cookie_route]` of
@@ -189,7 +200,7 @@ fn app_fn(decls: &Declarations) -> TokenStream {
                 #(#handlers)*
                 let app = #app::declared();
                 #(#top)*
-                app.limits(#limits)
+                app #limits
             }
         };
     }
@@ -210,12 +221,14 @@ fn file_route(
     let file_route = paths::file_route();
     let path = route.path.value.as_str();
     let location = route.origin.location().unwrap_or_default();
+    let cross_origin = route.cross_origin;
     quote! {
         static #info: #file_route = #file_route {
             path: #path,
             handler: #handler,
             location: #location,
             automatic_options: #automatic_options,
+            cross_origin: #cross_origin,
             requires: #requires,
             doc: &#doc,
         };
@@ -323,7 +336,7 @@ fn groups_app(
             fn __cookie_route_mount(app: #app, groups: Groups) -> #app {
                 let Groups { #(#names: #bound),* } = groups;
                 #(#mounts)*
-                app.limits(#limits)
+                app #limits
             }
             let (app, groups) = __cookie_route_declared();
             __cookie_route_mount(app, f(groups))

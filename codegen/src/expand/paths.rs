@@ -53,6 +53,7 @@ paths! {
     has_field => ::cookie_route::__private::has_field;
     route => ::cookie_route::__private::route;
     file_route => ::cookie_route::__private::FileRoute;
+    cross_origin => ::cookie_route::__private::CrossOrigin;
     file_group => ::cookie_route::__private::file_group;
     after => ::cookie_route::__private::after;
     reject => ::cookie_route::__private::reject;

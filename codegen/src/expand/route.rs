@@ -281,6 +281,7 @@ pub(crate) fn register(
 ) -> TokenStream {
     let declared = paths::declared_route();
     let inventory = paths::inventory();
+    let cross_origin = route.cross_origin;
     let (concat, file, line, column) =
         (paths::concat(), paths::file(), paths::line(), paths::column());
     let methods = route.methods.iter().map(|m| &m.value);
@@ -306,6 +307,7 @@ pub(crate) fn register(
                 location: #location,
                 requires: #requires,
                 doc: &#doc,
+                cross_origin: #cross_origin,
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::decl::{
 use crate::diag;
 
 /// The options `#[cookie_route]` takes after the path.
-const OPTIONS: [&str; 14] = [
+const OPTIONS: [&str; 15] = [
     "group",
     "response_model",
     "status",
@@ -27,6 +27,7 @@ const OPTIONS: [&str; 14] = [
     "description",
     "deprecated",
     "openapi",
+    "cross_origin",
 ];
 
 /// The attributes a handler's parameters may carry.
@@ -112,6 +113,7 @@ pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: ItemFn) -> (Option<R
         status: None,
         filter: Filter::default(),
         name: item.sig.ident.to_string(),
+        cross_origin: true,
         docs: Docs { description: doc_comment(&item.attrs), ..Docs::default() },
         origin,
     };
@@ -196,6 +198,7 @@ fn options(cx: &Ctxt, options: Vec<(Ident, Option<OptionValue>)>, route: &mut Ro
             },
             "deprecated" => route.docs.deprecated = flag(cx, &key, expr.as_ref()),
             "openapi" => route.docs.hidden = !flag(cx, &key, expr.as_ref()),
+            "cross_origin" => route.cross_origin = flag(cx, &key, expr.as_ref()),
             "group" => match expr.as_ref().and_then(str_lit) {
                 Some(lit) => {
                     route.group = Some(Spanned::new(lit.value(), Origin::Span(lit.span())))

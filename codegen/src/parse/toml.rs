@@ -14,14 +14,15 @@ use toml::de::{DeTable, DeValue};
 
 use crate::ctxt::Ctxt;
 use crate::decl::{
-    CookieDecl, Declarations, DeclaredIn, Docs, Filter, Group, Limit, LimitValue, Origin, Param,
-    ParamKind, Protection, Route, Source, SourceFile, Spanned as At,
+    CookieDecl, CrossOriginDecl, Declarations, DeclaredIn, Docs, Filter, Group, Limit, LimitValue,
+    Origin, Param, ParamKind, Protection, Route, Source, SourceFile, Spanned as At,
 };
 use crate::diag;
 
 const TOP_KEYS: [&str; 4] = ["app", "cookies", "groups", "route"];
 const GROUP_KEYS: [&str; 1] = ["prefix"];
-const APP_KEYS: [&str; 3] = ["automatic_options", "cookie_defaults", "limits"];
+const APP_KEYS: [&str; 4] = ["automatic_options", "cookie_defaults", "cross_origin", "limits"];
+const CROSS_ORIGIN_KEYS: [&str; 2] = ["enabled", "trusted_origins"];
 const DEFAULT_KEYS: [&str; 6] =
     ["path", "domain", "secure", "http_only", "same_site", "partitioned"];
 const COOKIE_KEYS: [&str; 11] = [
@@ -37,7 +38,7 @@ const COOKIE_KEYS: [&str; 11] = [
     "same_site",
     "partitioned",
 ];
-const ROUTE_KEYS: [&str; 27] = [
+const ROUTE_KEYS: [&str; 28] = [
     "method",
     "methods",
     "path",
@@ -65,12 +66,45 @@ const ROUTE_KEYS: [&str; 27] = [
     "description",
     "deprecated",
     "openapi",
+    "cross_origin",
 ];
 const LIMIT_COUNTS: [&str; 4] =
     ["max_header_bytes", "max_headers", "max_body_bytes", "max_connections"];
 const LIMIT_TIMES: [&str; 4] =
     ["header_read_timeout", "body_read_timeout", "idle_timeout", "shutdown_timeout"];
 const SAME_SITE: [&str; 3] = ["Strict", "Lax", "None"];
+
+/// What is wrong with `origin` as a trusted origin, which is compared byte for byte with what
+/// a browser sends in `Origin`: `http` or `https`, `://`, a lowercase host, a port only when
+/// not the scheme's default, nothing after.
+fn origin_problem(origin: &str) -> Option<&'static str> {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return Some("is not an origin: write `https://host` (or `http://host:port`)");
+    };
+    if scheme != "http" && scheme != "https" {
+        return Some("is not an origin: its scheme must be `http` or `https`");
+    }
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@']) {
+        return Some("is not an origin: no path, `/`, query or user, only `scheme://host[:port]`");
+    }
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || rest.starts_with('[') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    if host.is_empty() || host.chars().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+        return Some("never matches: a browser sends the host in lowercase ASCII (punycode)");
+    }
+    match port {
+        Some(p) if p.parse::<u16>().is_err() => Some("is not an origin: its port is not a number"),
+        Some("443") if scheme == "https" => {
+            Some("never matches: a browser leaves out the default port 443")
+        }
+        Some("80") if scheme == "http" => {
+            Some("never matches: a browser leaves out the default port 80")
+        }
+        _ => None,
+    }
+}
 
 /// Resolves `relative` against the crate's directory, refusing paths that leave it.
 pub(crate) fn resolve(relative: &str, manifest_dir: &Path) -> Result<PathBuf, String> {
@@ -96,6 +130,7 @@ pub(crate) fn parse(cx: &Ctxt, file: &Rc<SourceFile>) -> Declarations {
         routes: Vec::new(),
         limits: Vec::new(),
         automatic_options: false,
+        cross_origin: None,
     };
     let (doc, errors) = DeTable::parse_recoverable(&file.text);
     let w = Walker { cx, file: file.clone() };
@@ -122,6 +157,19 @@ pub(crate) fn parse(cx: &Ctxt, file: &Rc<SourceFile>) -> Declarations {
             }
             if let Some(l) = app.get("limits").and_then(|v| w.table(v, "app.limits")) {
                 decls.limits = limits(&w, l);
+            }
+            if let Some(c) = app.get("cross_origin").and_then(|v| w.table(v, "app.cross_origin")) {
+                w.keys(c, &CROSS_ORIGIN_KEYS, "key in `[app.cross_origin]`");
+                let trusted = w.strings(c, "trusted_origins").unwrap_or_default();
+                for origin in &trusted {
+                    if let Some(problem) = origin_problem(&origin.value) {
+                        w.cx.error_at(&origin.origin, format!("`{}` {problem}", origin.value));
+                    }
+                }
+                decls.cross_origin = Some(CrossOriginDecl {
+                    enabled: w.boolean(c, "enabled").unwrap_or(true),
+                    trusted_origins: trusted.into_iter().map(|o| o.value).collect(),
+                });
             }
         }
     }
@@ -719,6 +767,7 @@ fn route(
         status,
         filter,
         name,
+        cross_origin: w.boolean(table, "cross_origin").unwrap_or(true),
         docs,
         origin,
     })

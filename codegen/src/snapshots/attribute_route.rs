@@ -73,7 +73,7 @@ static __COOKIE_ROUTE_DOC: ::cookie_route::__private::OperationDoc = ::cookie_ro
             name: "ads_id",
             location: ::cookie_route::__private::ParamIn::Cookie,
             required: false,
-            schema: ::cookie_route::__private::schema::<String>(),
+            schema: ::cookie_route::__private::schema::<Option<String>>(),
             default: ::cookie_route::__private::None,
             protection: ::cookie_route::__private::None,
         },
@@ -93,5 +93,6 @@ static __COOKIE_ROUTE_DOC: ::cookie_route::__private::OperationDoc = ::cookie_ro
     __cookie_route_handler, location :
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
     ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
-    requires : ::cookie_route::__private::requires_nothing, doc : & __COOKIE_ROUTE_DOC, }
+    requires : ::cookie_route::__private::requires_nothing, doc : & __COOKIE_ROUTE_DOC,
+    cross_origin : true, }
 }

@@ -130,7 +130,9 @@ pub fn app() -> ::cookie_route::__private::App {
                 name: "username",
                 location: ::cookie_route::__private::ParamIn::Cookie,
                 required: false,
-                schema: ::cookie_route::__private::schema::<::std::string::String>(),
+                schema: ::cookie_route::__private::schema::<
+                    ::core::option::Option<::std::string::String>,
+                >(),
                 default: ::cookie_route::__private::None,
                 protection: ::cookie_route::__private::None,
             },
@@ -145,6 +147,7 @@ pub fn app() -> ::cookie_route::__private::App {
         handler: __cookie_route_route0,
         location: "routes.toml:6:1",
         automatic_options: false,
+        cross_origin: true,
         requires: ::cookie_route::__private::requires_nothing,
         doc: &__COOKIE_ROUTE_ROUTE0_DOC,
     };

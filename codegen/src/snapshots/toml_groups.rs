@@ -92,6 +92,7 @@ pub fn app_with(
             handler: __cookie_route_route0,
             location: "routes.toml:8:1",
             automatic_options: false,
+            cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
             doc: &__COOKIE_ROUTE_ROUTE0_DOC,
         };
@@ -150,6 +151,7 @@ pub fn app_with(
             handler: __cookie_route_route1,
             location: "routes.toml:13:1",
             automatic_options: false,
+            cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
             doc: &__COOKIE_ROUTE_ROUTE1_DOC,
         };
@@ -228,6 +230,7 @@ pub fn app_with(
             handler: __cookie_route_route2,
             location: "routes.toml:19:1",
             automatic_options: false,
+            cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
             doc: &__COOKIE_ROUTE_ROUTE2_DOC,
         };

@@ -42,6 +42,8 @@ pub(crate) struct Route {
     pub(crate) doc: Option<&'static OperationDoc>,
     /// What it needs from the app (its dependencies' `requires`), for the document too.
     pub(crate) requires: Option<fn(&mut Requirements)>,
+    /// Whether cross-origin protection applies to it.
+    pub(crate) cross_origin: bool,
 }
 
 /// The routes of one shape.
@@ -205,6 +207,7 @@ mod tests {
                     chain: Arc::from([]),
                     doc: None,
                     requires: None,
+                    cross_origin: true,
                 }
             })
             .collect();
