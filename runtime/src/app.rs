@@ -18,6 +18,7 @@ use http_body_util::BodyExt;
 
 use crate::body::Body;
 use crate::declared_groups::DeclaredGroups;
+use crate::docs_ui::DocsConfig;
 use crate::error::{BoxError, Error, StartError};
 use crate::extract::Requirements;
 use crate::group::{ApplyLayer, Group, GroupEntry, Groups, Through};
@@ -75,6 +76,8 @@ pub struct App {
     repeated_error_handlers: Vec<&'static str>,
     /// The `#[cookie_route(..., group = "...")]` groups this app must mount, and those it has.
     declared_groups: DeclaredGroups,
+    /// The API docs (`App::docs`), when they are configured.
+    docs: Option<DocsConfig>,
 }
 
 /// A declared route's generated function that gathers what its dependencies need.
@@ -395,8 +398,8 @@ impl App {
     /// - its state joins the app's (a type registered twice fails [`App::build`]).
     ///
     /// A route of the group that matches the same requests as another makes `App::build`
-    /// fail naming both. Keys, sessions and limits are the app's: a group that sets them
-    /// makes `App::build` fail, rather than have them ignored.
+    /// fail naming both. Keys, sessions, limits, error handlers and the API docs are the
+    /// app's: a group that sets them makes `App::build` fail, rather than have them ignored.
     ///
     /// ```
     /// use cookie_route::{App, IntoResponse, Next, Request};
@@ -447,6 +450,7 @@ impl App {
             error_handlers,
             repeated_error_handlers,
             declared_groups,
+            docs,
         } = group;
         let mut own = Vec::new();
         if keys.is_some() {
@@ -460,6 +464,9 @@ impl App {
         }
         if !error_handlers.is_empty() || !repeated_error_handlers.is_empty() {
             own.push("error handlers (App::on_error)");
+        }
+        if docs.is_some() {
+            own.push("API docs (App::docs)");
         }
         if !own.is_empty() {
             self.errors.push(format!(
@@ -585,6 +592,38 @@ impl App {
     #[must_use]
     pub fn sessions(mut self, config: SessionConfig) -> Self {
         self.sessions = Some(config);
+        self
+    }
+
+    /// Serves the API docs as `config` says, as FastAPI does: the app's OpenAPI document at
+    /// `/openapi.json`, Swagger UI at `/docs` and ReDoc at `/redoc`, each path configurable
+    /// and each page, or all of it, possible to turn off. The pages' scripts and styles are
+    /// served from the binary (Swagger UI and ReDoc, vendored): they load nothing from
+    /// elsewhere, and Swagger UI's "Try it out" sends the browser's cookies. `config`'s title,
+    /// version, description and servers are the document's `info` and `servers`. The docs
+    /// are the app's, not a group's ([`App::nest`]).
+    ///
+    /// Work in progress (#18): the config is kept, and `App::build` does not serve it yet;
+    /// it will once the document generator is connected.
+    ///
+    /// ```
+    /// use cookie_route::{App, DocsConfig, Request};
+    ///
+    /// let app = App::new()
+    ///     .get("/items", |_: Request| async { "items" })
+    ///     .docs(DocsConfig::new().with_title("Items API").with_version("2.1.0").without_redoc());
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[must_use]
+    pub fn docs(mut self, config: DocsConfig) -> Self {
+        self.docs = Some(config);
+        self
+    }
+
+    /// Makes [`App::build`] fail with `error` (a configuration the app cannot serve).
+    pub(crate) fn with_error(mut self, error: String) -> Self {
+        self.errors.push(error);
         self
     }
 

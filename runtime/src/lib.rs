@@ -6,6 +6,7 @@ mod body;
 mod convert;
 mod cookies;
 mod declared_groups;
+mod docs_ui;
 mod error;
 mod extract;
 mod group;
@@ -38,6 +39,9 @@ mod test_server;
 
 pub use app::{App, AppService, LayeredService, ResponseFuture};
 pub use body::Body;
+#[doc(hidden)]
+pub use docs_ui::__docs_app;
+pub use docs_ui::{DocsConfig, OpenApiServer};
 pub use error::{BoxError, Error, ErrorDetail, Loc, StartError};
 pub use extract::{Depends, Form, FromBody, FromRequest, Requirements};
 pub use handler::{BoxFuture, Handler};
