@@ -19,6 +19,7 @@ use http_body_util::BodyExt;
 use crate::body::Body;
 use crate::cross_origin::{CrossOrigin, Guard};
 use crate::declared_groups::DeclaredGroups;
+use crate::docs_ui::DocsConfig;
 use crate::error::{BoxError, Error, StartError};
 use crate::extract::Requirements;
 use crate::group::{ApplyLayer, Group, GroupEntry, Groups, Through};
@@ -79,6 +80,8 @@ pub struct App {
     skip_cross_origin: bool,
     /// The `#[cookie_route(..., group = "...")]` groups this app must mount, and those it has.
     declared_groups: DeclaredGroups,
+    /// The API docs (`App::docs`), when they are configured.
+    docs: Option<DocsConfig>,
 }
 
 /// A declared route's generated function that gathers what its dependencies need.
@@ -168,6 +171,7 @@ impl App {
                     doc,
                     requires,
                     cross_origin: cross_origin && !self.skip_cross_origin,
+                    listed: true,
                 });
             }
             Err(e) => self.errors.push(format!("invalid path `{path}` at {location}: {e}")),
@@ -405,8 +409,8 @@ impl App {
     /// - its state joins the app's (a type registered twice fails [`App::build`]).
     ///
     /// A route of the group that matches the same requests as another makes `App::build`
-    /// fail naming both. Keys, sessions and limits are the app's: a group that sets them
-    /// makes `App::build` fail, rather than have them ignored.
+    /// fail naming both. Keys, sessions, limits, error handlers and the API docs are the
+    /// app's: a group that sets them makes `App::build` fail, rather than have them ignored.
     ///
     /// ```
     /// use cookie_route::{App, IntoResponse, Next, Request};
@@ -459,6 +463,7 @@ impl App {
             cross_origin,
             skip_cross_origin: _,
             declared_groups,
+            docs,
         } = group;
         let mut own = Vec::new();
         if keys.is_some() {
@@ -475,6 +480,9 @@ impl App {
         }
         if cross_origin.is_some() {
             own.push("cross-origin protection (App::cross_origin; a group's routes opt out with App::skip_cross_origin_check)");
+        }
+        if docs.is_some() {
+            own.push("API docs (App::docs)");
         }
         if !own.is_empty() {
             self.errors.push(format!(
@@ -638,6 +646,40 @@ impl App {
         self
     }
 
+    /// Serves the API docs as `config` says, as FastAPI does: the app's OpenAPI document at
+    /// `/openapi.json`, Swagger UI at `/docs` and ReDoc at `/redoc`, each path configurable
+    /// and each page, or all of it, possible to turn off. The pages' scripts and styles are
+    /// served from the binary (Swagger UI and ReDoc, vendored): they load nothing from
+    /// elsewhere, and Swagger UI's "Try it out" sends the browser's cookies. `config`'s title,
+    /// version, description and servers are the document's `info` and `servers`. The docs
+    /// are the app's, not a group's ([`App::nest`]).
+    ///
+    /// On by default with [`DocsConfig::new`]'s paths, as in FastAPI: [`App::build`] makes
+    /// the document once from the app's routes ([`App::openapi`]; the docs' own routes are
+    /// not in it). `DocsConfig::disabled()` serves none of it; a route of the app at one of
+    /// the paths makes `App::build` fail, naming both.
+    ///
+    /// ```
+    /// use cookie_route::{App, DocsConfig, Request};
+    ///
+    /// let app = App::new()
+    ///     .get("/items", |_: Request| async { "items" })
+    ///     .docs(DocsConfig::new().with_title("Items API").with_version("2.1.0").without_redoc());
+    /// # let _ = app.build()?;
+    /// # Ok::<(), cookie_route::StartError>(())
+    /// ```
+    #[must_use]
+    pub fn docs(mut self, config: DocsConfig) -> Self {
+        self.docs = Some(config);
+        self
+    }
+
+    /// Makes [`App::build`] fail with `error` (a configuration the app cannot serve).
+    pub(crate) fn with_error(mut self, error: String) -> Self {
+        self.errors.push(error);
+        self
+    }
+
     /// Answers the errors of type `E` that handlers and dependencies return as
     /// [`Raised`](crate::Raised) with `handler`'s response, for the whole app, as FastAPI's
     /// `@app.exception_handler(E)`: a service maps its own errors once. The status is 500
@@ -721,18 +763,49 @@ impl App {
     /// assert_eq!((parameter["name"].as_str(), parameter["in"].as_str()), (Some("item_id"), Some("path")));
     /// ```
     pub fn openapi(&self) -> serde_json::Value {
+        let default = DocsConfig::new();
+        let docs = self.docs.as_ref().unwrap_or(&default);
         let info = crate::openapi::Info {
-            title: "cookie-route".to_owned(),
-            version: "0.1.0".to_owned(),
-            description: None,
-            servers: Vec::new(),
+            title: docs.title().to_owned(),
+            version: docs.version().to_owned(),
+            description: docs.description().map(str::to_owned),
+            servers: docs
+                .servers()
+                .iter()
+                .map(|s| (s.url().to_owned(), s.description().map(str::to_owned)))
+                .collect(),
             session_cookie: self.sessions.as_ref().map(SessionConfig::wire_name),
         };
         crate::openapi::document(&self.routes, &info)
     }
 
+    /// The app with the routes of its docs ([`App::docs`]): the document, made once here
+    /// from the routes it has, and the pages.
+    fn with_docs(mut self) -> Self {
+        let config = self.docs.clone().unwrap_or_default();
+        if config.openapi_path().is_none() {
+            return self;
+        }
+        let document = match serde_json::to_vec(&self.openapi()) {
+            Ok(json) => Bytes::from(json),
+            Err(e) => {
+                self.errors.push(format!("the OpenAPI document cannot be written: {e}"));
+                return self;
+            }
+        };
+        let docs = crate::docs_ui::docs_app(&config, document);
+        self.errors.extend(docs.errors);
+        self.routes.extend(docs.routes.into_iter().map(|route| Route { listed: false, ..route }));
+        self
+    }
+
     /// Checks the routes and limits and builds the service.
     pub fn build(self) -> Result<AppService, StartError> {
+        let this = self.with_docs();
+        this.build_checked()
+    }
+
+    fn build_checked(self) -> Result<AppService, StartError> {
         let mut errors = self.errors;
         errors.extend(self.declared_groups.unmounted());
         for name in &self.repeated_state {
@@ -888,9 +961,14 @@ impl AppService {
         &self.inner.limits
     }
 
-    /// Every route as `(method, pattern, location)`.
+    /// Every route of the app as `(method, pattern, location)`: not those of its docs
+    /// ([`App::docs`]), as they are not in its OpenAPI document either.
     pub fn routes(&self) -> impl Iterator<Item = (&Method, &str, &str)> {
-        self.inner.router.routes().map(|r| (&r.method, r.pattern.as_str(), r.location.as_str()))
+        self.inner
+            .router
+            .routes()
+            .filter(|r| r.listed)
+            .map(|r| (&r.method, r.pattern.as_str(), r.location.as_str()))
     }
 
     /// A request from the server: straight to the app, or through its layers (which then

@@ -130,10 +130,10 @@ async fn a_service_mounted_in_a_group_is_under_both_prefixes() {
     let group = App::new()
         .get("/", |_: Request| async { "docs home" })
         .nest_service("/files", ServeDir::new(fixtures()));
-    let server = TestServer::start(App::new().nest("/docs", group)).await;
+    let server = TestServer::start(App::new().nest("/manual", group)).await;
     let client = server.client();
-    assert_eq!(client.get("/docs").send().await.text(), "docs home");
-    let file = client.get("/docs/files/alphabet.txt").send().await;
+    assert_eq!(client.get("/manual").send().await.text(), "docs home");
+    let file = client.get("/manual/files/alphabet.txt").send().await;
     assert_eq!((file.status().as_u16(), file.text().len()), (200, 36));
     assert_eq!(client.get("/files/alphabet.txt").send().await.status(), 404);
 }

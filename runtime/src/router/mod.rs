@@ -44,6 +44,8 @@ pub(crate) struct Route {
     pub(crate) requires: Option<fn(&mut Requirements)>,
     /// Whether cross-origin protection applies to it.
     pub(crate) cross_origin: bool,
+    /// Whether `AppService::routes` lists it (not the docs' own routes).
+    pub(crate) listed: bool,
 }
 
 /// The routes of one shape.
@@ -208,6 +210,7 @@ mod tests {
                     doc: None,
                     requires: None,
                     cross_origin: true,
+                    listed: true,
                 }
             })
             .collect();
