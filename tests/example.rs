@@ -442,4 +442,14 @@ async fn the_root_page_links_the_docs_and_every_route() {
     }
     assert!(page.body.contains("<code>/items/{item_id}</code>"), "{}", page.body);
     assert!(page.body.contains("<td>POST</td><td><code>/user/</code></td><td>Create User</td>"));
+    // And what it links is there.
+    for (path, content_type) in
+        [("/docs", HTML), ("/redoc", HTML), ("/openapi.json", "application/json")]
+    {
+        let linked = app.send("GET", path).await;
+        assert_eq!((linked.status, linked.content_type.as_str()), (200, content_type), "{path}");
+    }
+    let document: Value = app.send("GET", "/openapi.json").await.json();
+    assert!(document["paths"]["/setcookie"]["get"].is_object());
+    assert!(document["paths"]["/"].is_null(), "the page itself is not documented");
 }
