@@ -1084,11 +1084,21 @@ impl AppService {
             }
             Lookup::Found { route, params } => {
                 let names = route.param_names.clone();
-                self.call(
-                    &route.chain,
-                    &route.handler,
-                    Request::new(parts, body, params, names, self.inner.shared.clone(), remote),
-                )
+                let shared = self.inner.shared.clone();
+                match &route.handler {
+                    // The common case, made here so that the request is built where the
+                    // generated function takes it, rather than built and then copied.
+                    RouteHandler::Generated(f) if route.chain.is_empty() => {
+                        State::Running(CatchUnwind::new(f(Request::new(
+                            parts, body, params, names, shared, remote,
+                        ))))
+                    }
+                    handler => self.call(
+                        &route.chain,
+                        handler,
+                        Request::new(parts, body, params, names, shared, remote),
+                    ),
+                }
             }
             Lookup::MethodNotAllowed { allow } => match self.error_page(
                 &parts,

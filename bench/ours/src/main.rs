@@ -15,7 +15,7 @@ struct UserIn {
     disabled: bool,
 }
 
-#[derive(Serialize, ResponseModel)]
+#[derive(Serialize, ResponseModel, JsonSchema)]
 struct UserOut {
     id: u32,
     username: String,
