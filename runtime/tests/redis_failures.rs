@@ -131,7 +131,7 @@ async fn until_ok(client: &TestClient, path: &str) -> TestResponse {
 async fn health_answers(s: &TestServer) {
     let (res, took) = timed_get(&s.client(), "/health").await;
     assert_eq!((res.status().as_u16(), res.text().as_str()), (200, "ok"));
-    assert!(took < Duration::from_millis(500), "/health took {took:?}");
+    assert!(took < Duration::from_secs(1), "/health took {took:?}");
 }
 
 #[tokio::test]
