@@ -3,8 +3,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use http::StatusCode;
+use http::header::{HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 
 use crate::response::{HeaderError, IntoResponse, Response};
@@ -16,7 +18,8 @@ pub use crate::body::BoxError;
 ///
 /// A handler may return `Result<T, Error>`: client errors answer as FastAPI does (422 with a
 /// `detail` list, 400, 404, 413), server errors answer `500 Internal Server Error` and are
-/// logged, without any of the request's cookie values.
+/// logged, without any of the request's cookie values, and [`Error::Unavailable`] (a backend
+/// such as the session store unreachable for now) answers `503` with `Retry-After`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -56,10 +59,27 @@ pub enum Error {
     /// The handler's value does not fit its response model: 500, logged.
     #[error("the response does not fit its model: {0}")]
     ResponseValidation(String),
+    /// Something the request needs cannot be reached now (the session store is down, stalled
+    /// or refusing): `503 Service Unavailable` with `Retry-After` and
+    /// `{"detail": "The service is temporarily unavailable: retry later"}`. The cause is for
+    /// the logs (at `debug` here: the session store logs its failures once per spell, see
+    /// [`SessionStore`](crate::SessionStore)), never for the client.
+    #[error("temporarily unavailable: {source}")]
+    Unavailable {
+        /// How long the client should wait before retrying, sent as `Retry-After` in whole
+        /// seconds (rounded up, at least 1).
+        retry_after: Duration,
+        /// What failed.
+        #[source]
+        source: BoxError,
+    },
     /// Any other error of a handler or dependency: 500.
     #[error(transparent)]
     Other(BoxError),
 }
+
+/// The `detail` of a 503 ([`Error::Unavailable`]): nothing about the cause.
+const UNAVAILABLE_DETAIL: &str = "The service is temporarily unavailable: retry later";
 
 /// What keeps an app from starting: routes that cannot be served together, an invalid
 /// configuration (a secret, a limit, a session store), an address it cannot listen on.
@@ -110,6 +130,26 @@ impl Error {
         Self::Other(error.into())
     }
 
+    /// How long [`Error::unavailable`] asks clients to wait: 5 seconds.
+    pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+    /// Something the request needs is unreachable for now, because of `source`: a 503 with
+    /// `Retry-After: 5` ([`Error::DEFAULT_RETRY_AFTER`]). A [`SessionStore`](crate::SessionStore)
+    /// returns it when its backend cannot be reached, and a handler may for its own backends.
+    ///
+    /// ```
+    /// use cookie_route::{Error, IntoResponse, StatusCode};
+    ///
+    /// let response = Error::unavailable("the database is down").into_response();
+    /// assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    /// assert_eq!(response.headers()["retry-after"], "5");
+    /// let body = response.body().as_bytes().unwrap();
+    /// assert_eq!(body, br#"{"detail":"The service is temporarily unavailable: retry later"}"#);
+    /// ```
+    pub fn unavailable(source: impl Into<BoxError>) -> Self {
+        Self::Unavailable { retry_after: Self::DEFAULT_RETRY_AFTER, source: source.into() }
+    }
+
     /// The status this error answers with.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -118,6 +158,7 @@ impl Error {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Http { status, .. } => *status,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -241,6 +282,14 @@ impl IntoResponse for Error {
                 Response::json_with_status(status, &DetailBody { detail: "Bad Request" })
             }
             Self::Http { detail, .. } => Response::json_with_status(status, &DetailBody { detail }),
+            Self::Unavailable { retry_after, ref source } => {
+                tracing::debug!(error = %source, "answering 503: a service is unavailable");
+                let mut response =
+                    Response::json_with_status(status, &DetailBody { detail: UNAVAILABLE_DETAIL });
+                let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
+                response
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 Response::internal_server_error()

@@ -132,6 +132,54 @@ impl Request {
         Ok(session)
     }
 
+    /// Ends every session of `user` in the app's session store, wherever they are (an admin
+    /// locking an account, a password reset), and answers how many ended. The request's own
+    /// session is not read for it: to log its user out everywhere, see
+    /// [`Session::log_out_everywhere`].
+    ///
+    /// Fails when the app keeps sessions in cookies, which the server cannot revoke (a 500),
+    /// or when the store cannot be reached ([`Error::Unavailable`], a 503).
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-client")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use cookie_route::{App, Error, Keys, MemoryStore, Request, SessionConfig, TestClient};
+    ///
+    /// async fn login(request: Request) -> Result<&'static str, Error> {
+    ///     request.session().await?.log_in("mallory");
+    ///     Ok("welcome")
+    /// }
+    ///
+    /// async fn me(request: Request) -> Result<String, Error> {
+    ///     Ok(request.session().await?.user_id().unwrap_or_default())
+    /// }
+    ///
+    /// // (an admin route: check the caller's rights first)
+    /// async fn lock(request: Request) -> Result<String, Error> {
+    ///     let ended = request.end_user_sessions("mallory").await?;
+    ///     Ok(ended.to_string())
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .keys(Keys::ephemeral())
+    ///     .sessions(SessionConfig::store(MemoryStore::new()))
+    ///     .post("/login", login)
+    ///     .get("/me", me)
+    ///     .post("/admin/lock", lock);
+    /// let mallory = TestClient::new(app);
+    /// mallory.post("/login").send().await;
+    /// assert_eq!(mallory.get("/me").send().await.text(), "mallory");
+    /// assert_eq!(mallory.post("/admin/lock").send().await.text(), "1");
+    /// assert_eq!(mallory.get("/me").send().await.text(), "");
+    /// # }
+    /// # #[cfg(not(feature = "test-client"))] fn main() {}
+    /// ```
+    pub async fn end_user_sessions(&self, user: &str) -> Result<usize, Error> {
+        let (_, config) = self.shared.session_setup()?;
+        config.end_user_sessions(user).await
+    }
+
     /// The app's state of type `T` ([`App::state`](crate::App::state)); an app without one
     /// is a logged 500. Declared routes that take `State<T>` are checked at start-up instead.
     pub fn state<T: Send + Sync + 'static>(&self) -> Result<State<T>, Error> {

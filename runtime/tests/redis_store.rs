@@ -61,7 +61,7 @@ fn record(n: i64) -> Record {
         "note": "caf\u{e9} \u{1f36a} \"quoted\"",
     });
     let serde_json::Value::Object(data) = data else { unreachable!() };
-    Record { data, created: 1_700_000_000 + n }
+    Record::new(data, 1_700_000_000 + n)
 }
 
 async fn raw_get(conn: &mut redis::aio::MultiplexedConnection, key: &str) -> Option<String> {
@@ -85,7 +85,7 @@ async fn a_saved_record_loads_back_equal_and_a_save_replaces_it() {
     store.save("id-1", &record(2), TTL).await.unwrap();
     assert_eq!(store.load("id-1").await.unwrap(), Some(record(2)));
 
-    let empty = Record { data: serde_json::Map::new(), created: 0 };
+    let empty = Record::new(serde_json::Map::new(), 0);
     store.save("id-2", &empty, TTL).await.unwrap();
     assert_eq!(store.load("id-2").await.unwrap(), Some(empty));
     assert_eq!(store.load("id-1").await.unwrap(), Some(record(2)));
@@ -299,4 +299,167 @@ async fn debug_and_errors_do_not_show_the_password() {
     }
 
     let _: i64 = redis::cmd("ACL").arg(&["DELUSER", user]).query_async(&mut raw).await.unwrap();
+}
+
+async fn raw_zscore(
+    conn: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+    member: &str,
+) -> Option<f64> {
+    redis::cmd("ZSCORE").arg(key).arg(member).query_async(conn).await.expect("ZSCORE")
+}
+
+async fn raw_time_ms(conn: &mut redis::aio::MultiplexedConnection) -> i64 {
+    let (secs, micros): (i64, i64) = redis::cmd("TIME").query_async(conn).await.expect("TIME");
+    secs * 1000 + micros / 1000
+}
+
+#[tokio::test]
+async fn a_users_sessions_are_indexed_by_expiry_and_the_index_outlives_them() {
+    let redis = TestRedis::start();
+    let store = redis.store().await.with_prefix(prefix("index"));
+    let mut raw = redis.raw().await;
+    let index = format!("{}user:ann", prefix("index"));
+
+    store.save("long", &record(1).with_user("ann"), TTL).await.unwrap();
+    // A shorter session saved later does not shorten the index's life.
+    store.save("short", &record(2).with_user("ann"), Duration::from_secs(5)).await.unwrap();
+    let now = raw_time_ms(&mut raw).await;
+    let long = raw_zscore(&mut raw, &index, "long").await.expect("indexed") as i64;
+    let short = raw_zscore(&mut raw, &index, "short").await.expect("indexed") as i64;
+    assert!((now + 59_000..=now + 60_000).contains(&long), "{long} vs now {now}");
+    assert!((now + 4_000..=now + 5_000).contains(&short), "{short} vs now {now}");
+    let pttl = raw_pttl(&mut raw, &index).await;
+    assert!(pttl > 59_000 && pttl <= 60_000, "the index expires with its last session: {pttl}");
+    // The record itself is as before, with its user.
+    let json: serde_json::Value = serde_json::from_str(
+        &raw_get(&mut raw, &format!("{}long", prefix("index"))).await.expect("the record"),
+    )
+    .unwrap();
+    assert_eq!(json["user"], "ann");
+    // A session without a user is not indexed anywhere.
+    store.save("anonymous", &record(3), TTL).await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}user:*", prefix("index")))
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+    assert_eq!(keys, [index]);
+}
+
+#[tokio::test]
+async fn end_user_sessions_deletes_that_users_records_and_index_only() {
+    let redis = TestRedis::start();
+    let store = redis.store().await.with_prefix(prefix("end"));
+    let mut raw = redis.raw().await;
+
+    for (id, user) in [("a1", "ann"), ("a2", "ann"), ("b1", "bob")] {
+        store.save(id, &record(1).with_user(user), TTL).await.unwrap();
+    }
+    store.save("anonymous", &record(2), TTL).await.unwrap();
+    // One of ann's sessions already ended (a logout): it is not counted.
+    store.delete("a2").await.unwrap();
+    store.save("a3", &record(3).with_user("ann"), TTL).await.unwrap();
+
+    assert_eq!(store.end_user_sessions("ann").await.unwrap(), 2);
+    for id in ["a1", "a2", "a3"] {
+        assert_eq!(store.load(id).await.unwrap(), None, "{id}");
+    }
+    assert_eq!(raw_get(&mut raw, &format!("{}user:ann", prefix("end"))).await, None);
+    assert!(store.load("b1").await.unwrap().is_some());
+    assert!(store.load("anonymous").await.unwrap().is_some());
+    assert_eq!(store.end_user_sessions("ann").await.unwrap(), 0);
+    assert_eq!(store.end_user_sessions("nobody").await.unwrap(), 0);
+    // A user id is data, not a pattern.
+    assert_eq!(store.end_user_sessions("*").await.unwrap(), 0);
+    assert!(store.load("b1").await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn update_does_not_bring_back_an_ended_session() {
+    let redis = TestRedis::start();
+    let store = redis.store().await.with_prefix(prefix("update"));
+
+    // Anonymous and user sessions alike: an update replaces a record that is there...
+    store.save("anon", &record(1), TTL).await.unwrap();
+    store.save("ann", &record(1).with_user("ann"), TTL).await.unwrap();
+    assert!(store.update("anon", &record(2), TTL).await.unwrap());
+    assert!(store.update("ann", &record(2).with_user("ann"), TTL).await.unwrap());
+    assert_eq!(store.load("ann").await.unwrap(), Some(record(2).with_user("ann")));
+
+    // ...and writes nothing once it ended, as a request under way would after the user
+    // logged out everywhere.
+    store.end_user_sessions("ann").await.unwrap();
+    store.delete("anon").await.unwrap();
+    assert!(!store.update("ann", &record(3).with_user("ann"), TTL).await.unwrap());
+    assert!(!store.update("anon", &record(3), TTL).await.unwrap());
+    assert_eq!(store.load("ann").await.unwrap(), None);
+    assert_eq!(store.load("anon").await.unwrap(), None);
+    let mut raw = redis.raw().await;
+    assert_eq!(raw_get(&mut raw, &format!("{}user:ann", prefix("update"))).await, None);
+}
+
+#[tokio::test]
+async fn the_timeout_is_configurable_and_shown() {
+    let redis = TestRedis::start();
+    let store = redis.store().await;
+    assert_eq!(store.timeout(), RedisStore::DEFAULT_TIMEOUT);
+    assert_eq!(RedisStore::DEFAULT_TIMEOUT, Duration::from_secs(2));
+    let store = store.with_timeout(Duration::from_millis(250));
+    assert_eq!(store.timeout(), Duration::from_millis(250));
+    assert!(format!("{store:?}").contains("250ms"));
+    assert_eq!(store.with_timeout(Duration::ZERO).timeout(), Duration::from_millis(1));
+}
+
+#[tokio::test]
+async fn a_stopped_or_stalled_server_is_unavailable_within_the_timeout() {
+    let mut redis = TestRedis::start_own();
+    let timeout = Duration::from_millis(400);
+    let store = redis.store().await.with_prefix(prefix("down")).with_timeout(timeout);
+    store.save("s", &record(1).with_user("ann"), TTL).await.unwrap();
+
+    let check = |result: Result<(), cookie_route::Error>, started: std::time::Instant| {
+        let elapsed = started.elapsed();
+        match result {
+            Err(cookie_route::Error::Unavailable { .. }) => {}
+            other => panic!("expected Error::Unavailable, got {other:?}"),
+        }
+        assert!(elapsed < timeout + Duration::from_millis(500), "took {elapsed:?}");
+    };
+    redis.pause();
+    for _ in 0..2 {
+        let started = std::time::Instant::now();
+        check(store.load("s").await.map(drop), started);
+        let started = std::time::Instant::now();
+        check(store.save("s", &record(2).with_user("ann"), TTL).await, started);
+        let started = std::time::Instant::now();
+        check(store.end_user_sessions("ann").await.map(drop), started);
+    }
+    redis.resume();
+    assert!(store.load("s").await.unwrap().is_some(), "the same connection answers again");
+
+    redis.stop();
+    for _ in 0..2 {
+        let started = std::time::Instant::now();
+        check(store.load("s").await.map(drop), started);
+        let started = std::time::Instant::now();
+        check(store.delete("s").await, started);
+    }
+    redis.restart();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match store.load("s").await {
+            // Restarted empty; the scripts are loaded again on their first use.
+            Ok(found) => {
+                assert_eq!(found, None);
+                break;
+            }
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("the store did not reconnect: {e}"),
+        }
+    }
+    store.save("s", &record(3).with_user("ann"), TTL).await.unwrap();
+    assert_eq!(store.end_user_sessions("ann").await.unwrap(), 1);
 }

@@ -1,13 +1,14 @@
 #![cfg(feature = "test-client")]
 //! Signed and private cookies, key rotation and sessions, through the public API: Flask's
 //! login / whoami / logout over real HTTP with a cookie-keeping client, and the same suite
-//! against every session backend.
+//! against every session backend; a user's sessions (`Session::log_in`, renewal against
+//! fixation, "log out everywhere") against the memory and Redis stores.
 
 use std::time::Duration;
 
 use cookie_route::prelude::*;
 use cookie_route::{
-    Keys, MemoryStore, Session, SessionConfig, TestClient, TestResponse, TestServer,
+    Keys, MemoryStore, Session, SessionConfig, SessionStore, TestClient, TestResponse, TestServer,
 };
 use serde_json::{Value, json};
 
@@ -42,6 +43,53 @@ async fn whoami(session: Session) -> (StatusCode, Json<Value>) {
 async fn logout(session: Session) -> Html<&'static str> {
     session.clear();
     Html("Logged out")
+}
+
+/// Logs `user` in: a new id, and the session belongs to them.
+#[cookie_route(GET "/log-in")]
+async fn log_in(#[query] user: String, session: Session) -> String {
+    session.log_in(&user);
+    format!("Logged in as {user}")
+}
+
+/// The session's user: 200 with the id, or 401.
+#[cookie_route(GET "/me")]
+async fn me(session: Session) -> (StatusCode, String) {
+    match session.user_id() {
+        Some(user) => (StatusCode::OK, user),
+        None => (StatusCode::UNAUTHORIZED, String::new()),
+    }
+}
+
+/// Puts an item in the cart: an anonymous session with data, as an attacker would plant.
+#[cookie_route(GET "/cart/add")]
+async fn cart_add(#[query] item: String, session: Session) -> Result<String, Error> {
+    let mut cart: Vec<String> = session.get("cart").unwrap_or_default();
+    cart.push(item);
+    session.insert("cart", &cart)?;
+    Ok(cart.join(","))
+}
+
+#[cookie_route(GET "/cart")]
+async fn cart(session: Session) -> String {
+    session.get::<Vec<String>>("cart").unwrap_or_default().join(",")
+}
+
+#[cookie_route(POST "/logout-everywhere")]
+async fn logout_everywhere(session: Session) -> Result<String, Error> {
+    Ok(session.log_out_everywhere().await?.to_string())
+}
+
+#[cookie_route(POST "/logout-others")]
+async fn logout_others(session: Session) -> Result<String, Error> {
+    Ok(session.log_out_other_sessions().await?.to_string())
+}
+
+/// A request that takes its time with the session loaded.
+#[cookie_route(GET "/slow")]
+async fn slow(session: Session) -> String {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    session.user_id().unwrap_or_default()
 }
 
 #[cookie_route(GET "/big")]
@@ -112,6 +160,14 @@ async fn login_whoami_logout(config: SessionConfig) {
         "{cookies:?}"
     );
     assert_eq!(get(&browser, "/whoami").await.0, 401);
+    // A session that belongs to a user, on every backend.
+    let (status, body, _) = get(&browser, "/log-in?user=42").await;
+    assert_eq!((status, body.as_str()), (200, "Logged in as 42"));
+    let (status, body, _) = get(&browser, "/me").await;
+    assert_eq!((status, body.as_str()), (200, "42"));
+    assert_eq!(get(&other, "/me").await.0, 401);
+    get(&browser, "/logout").await;
+    assert_eq!(get(&browser, "/me").await.0, 401);
 }
 
 #[tokio::test]
@@ -316,4 +372,202 @@ async fn redis_store_sessions() {
     let redis = cookie_route_test_support::redis::TestRedis::start();
     let store = cookie_route::session::RedisStore::connect(&redis.url).await.expect("connects");
     login_whoami_logout(SessionConfig::store(store)).await;
+}
+
+// --- A user's sessions: renewal at login, "log out everywhere" -----------------------------
+
+/// The server-side id in a `session` cookie's value.
+fn id_of(value: &str) -> String {
+    keys().verify("session", value).expect("a session cookie of these keys").value
+}
+
+/// The client's `session` cookie.
+fn session_cookie(client: &TestClient) -> String {
+    client.cookie("session").expect("a session cookie")
+}
+
+/// Whether `store` still holds a record under the id in the cookie `value`.
+async fn stored(store: &dyn SessionStore, value: &str) -> bool {
+    store.load(&id_of(value)).await.expect("the store answers").is_some()
+}
+
+/// Logging in gives the session a new id; the id from before (one an attacker may have
+/// planted in the victim's browser) loads nothing afterwards, in the app or in the store.
+async fn log_in_renews_the_id(config: SessionConfig, store: &dyn SessionStore) {
+    let s = TestServer::start(app(config, keys())).await;
+    // The attacker's own anonymous session, with something in it...
+    let attacker = s.client();
+    assert_eq!(get(&attacker, "/cart/add?item=book").await.1, "book");
+    let planted = session_cookie(&attacker);
+    assert!(stored(store, &planted).await);
+    // ...planted in the victim's browser, where it works until the victim logs in.
+    let victim = s.client();
+    victim.set_cookie("session", &planted);
+    assert_eq!(get(&victim, "/cart").await.1, "book");
+    assert_eq!(get(&victim, "/log-in?user=ann").await.0, 200);
+    let issued = session_cookie(&victim);
+    assert_ne!(id_of(&issued), id_of(&planted), "login gives a new id");
+    assert_eq!(get(&victim, "/me").await.1, "ann");
+    assert_eq!(get(&victim, "/cart").await.1, "book", "the data follows the user in");
+    // The pre-login id is gone from the store, and gets the attacker nothing.
+    assert!(!stored(store, &planted).await, "the pre-login record was deleted");
+    assert!(stored(store, &issued).await);
+    assert_eq!(get(&attacker, "/me").await.0, 401);
+    assert_eq!(get(&attacker, "/cart").await.1, "");
+    assert_eq!(get_with_cookie(&s, "/me", &format!("session={planted}")).await.status(), 401);
+    // A second login (another user, a privilege change) renews again.
+    assert_eq!(get(&victim, "/log-in?user=admin").await.0, 200);
+    assert!(!stored(store, &issued).await);
+    assert_eq!(get_with_cookie(&s, "/me", &format!("session={issued}")).await.status(), 401);
+    assert_eq!(get(&victim, "/me").await.1, "admin");
+}
+
+/// Two browsers logged in as ann, a third as bob: when one of ann's logs out everywhere,
+/// both of ann's sessions end and bob's stays; ann can log in again. Then "log out other
+/// sessions" ends the others and keeps the one that asked.
+async fn log_out_everywhere(config: SessionConfig, store: &dyn SessionStore) {
+    let s = TestServer::start(app(config, keys())).await;
+    let (phone, laptop, bob) = (s.client(), s.client(), s.client());
+    for (client, user) in [(&phone, "ann"), (&laptop, "ann"), (&bob, "bob")] {
+        assert_eq!(get(client, &format!("/log-in?user={user}")).await.0, 200);
+        assert_eq!(get(client, "/me").await.1, user);
+    }
+    let (phone_cookie, laptop_cookie, bob_cookie) =
+        (session_cookie(&phone), session_cookie(&laptop), session_cookie(&bob));
+
+    let res = laptop.post("/logout-everywhere").send().await;
+    assert_eq!((res.status().as_u16(), res.text().as_str()), (200, "2"), "two sessions ended");
+    let removal = set_cookies(&res);
+    assert!(removal.iter().any(|c| c.starts_with("session=;") && c.contains("Max-Age=0")));
+    assert_eq!(get(&laptop, "/me").await.0, 401);
+    assert_eq!(get(&phone, "/me").await.0, 401, "the other browser is logged out too");
+    assert_eq!(get(&bob, "/me").await.1, "bob", "another user's session stays");
+    for (cookie, alive) in [(&phone_cookie, false), (&laptop_cookie, false), (&bob_cookie, true)] {
+        assert_eq!(stored(store, cookie).await, alive);
+        let replayed = get_with_cookie(&s, "/me", &format!("session={cookie}")).await;
+        assert_eq!(replayed.status() == 200, alive);
+    }
+    // Nothing is left to end; the user can log in again.
+    let res = s.client().post("/logout-everywhere").send().await;
+    assert_eq!(res.text(), "0", "a session without a user ends nothing");
+    for client in [&phone, &laptop] {
+        assert_eq!(get(client, "/log-in?user=ann").await.0, 200);
+        assert_eq!(get(client, "/me").await.1, "ann");
+    }
+
+    // Log out the other sessions: the phone stays logged in, under a new id.
+    let before = session_cookie(&phone);
+    let res = phone.post("/logout-others").send().await;
+    assert_eq!((res.status().as_u16(), res.text().as_str()), (200, "1"));
+    let after = session_cookie(&phone);
+    assert_ne!(id_of(&after), id_of(&before));
+    assert_eq!(get(&phone, "/me").await.1, "ann");
+    assert_eq!(get(&laptop, "/me").await.0, 401);
+    assert!(!stored(store, &before).await);
+    assert_eq!(get(&bob, "/me").await.1, "bob");
+    // The renewed session is still one of ann's.
+    let res = phone.post("/logout-everywhere").send().await;
+    assert_eq!(res.text(), "1");
+    assert_eq!(get(&phone, "/me").await.0, 401);
+}
+
+/// A request already under way when its session is ended (a stolen cookie in use while the
+/// user logs out everywhere) does not save the session back when it finishes.
+async fn a_request_under_way_does_not_bring_an_ended_session_back(
+    config: SessionConfig,
+    store: &dyn SessionStore,
+) {
+    let s = TestServer::start(app(config, keys())).await;
+    let (thief, owner) = (s.client(), s.client());
+    for client in [&thief, &owner] {
+        assert_eq!(get(client, "/log-in?user=ann").await.0, 200);
+    }
+    let stolen = session_cookie(&thief);
+    let slow = thief.get("/slow").send();
+    let end = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        owner.post("/logout-everywhere").send().await
+    };
+    let (slow, end) = tokio::join!(slow, end);
+    assert_eq!(end.text(), "2");
+    // It began before the end, so it ran as ann; its touch did not write the session back.
+    assert_eq!((slow.status().as_u16(), slow.text().as_str()), (200, "ann"));
+    assert!(set_cookies(&slow).is_empty(), "{:?}", set_cookies(&slow));
+    assert!(!stored(store, &stolen).await, "the ended session came back");
+    assert_eq!(get(&thief, "/me").await.0, 401);
+}
+
+#[tokio::test]
+async fn memory_store_log_in_renews_the_id() {
+    let store = MemoryStore::new();
+    log_in_renews_the_id(SessionConfig::store(store.clone()), &store).await;
+}
+
+#[tokio::test]
+async fn memory_store_log_out_everywhere() {
+    let store = MemoryStore::new();
+    log_out_everywhere(SessionConfig::store(store.clone()), &store).await;
+}
+
+#[tokio::test]
+async fn memory_store_ended_sessions_stay_ended() {
+    let store = MemoryStore::new();
+    a_request_under_way_does_not_bring_an_ended_session_back(
+        SessionConfig::store(store.clone()),
+        &store,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn cookie_sessions_cannot_be_ended_everywhere() {
+    for config in [SessionConfig::signed_cookie(), SessionConfig::private_cookie()] {
+        let s = TestServer::start(app(config, keys())).await;
+        let browser = s.client();
+        assert_eq!(get(&browser, "/log-in?user=ann").await.0, 200);
+        // A 500 (the program asked for what its backend cannot do), and nothing changed.
+        let res = browser.post("/logout-everywhere").send().await;
+        assert_eq!(res.status(), 500);
+        assert!(set_cookies(&res).is_empty());
+        assert_eq!(browser.post("/logout-others").send().await.status(), 500);
+        assert_eq!(get(&browser, "/me").await.1, "ann");
+    }
+}
+
+#[cfg(feature = "redis")]
+mod redis_store {
+    use super::*;
+    use cookie_route::session::RedisStore;
+    use cookie_route_test_support::redis::TestRedis;
+
+    /// A store on `redis` under a key prefix of this test's own.
+    async fn store(redis: &TestRedis, test: &str) -> RedisStore {
+        let prefix = format!("cookie-route-test:{}:sessions:{test}:", std::process::id());
+        RedisStore::connect(&redis.url).await.expect("connects").with_prefix(prefix)
+    }
+
+    #[tokio::test]
+    async fn log_in_renews_the_id() {
+        let redis = TestRedis::start();
+        let store = store(&redis, "renew").await;
+        super::log_in_renews_the_id(SessionConfig::store(store.clone()), &store).await;
+    }
+
+    #[tokio::test]
+    async fn log_out_everywhere() {
+        let redis = TestRedis::start();
+        let store = store(&redis, "everywhere").await;
+        super::log_out_everywhere(SessionConfig::store(store.clone()), &store).await;
+    }
+
+    #[tokio::test]
+    async fn ended_sessions_stay_ended() {
+        let redis = TestRedis::start();
+        let store = store(&redis, "stay-ended").await;
+        a_request_under_way_does_not_bring_an_ended_session_back(
+            SessionConfig::store(store.clone()),
+            &store,
+        )
+        .await;
+    }
 }

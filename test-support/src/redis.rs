@@ -1,7 +1,9 @@
 //! A Redis server for one test: a `redis-server` child on a free loopback port, killed when
 //! the test ends, or the server at `COOKIE_ROUTE_TEST_REDIS_URL`. Without either the test
 //! fails saying what to install: Redis tests are never skipped. Used by the runtime's store
-//! and session tests and the example app's two-instance test.
+//! and session tests and the example app's two-instance test. A child of the test's own
+//! can be stopped and started again on its port, or stalled (`SIGSTOP`) and resumed, for the
+//! tests of what an app does while its store is unreachable.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -18,6 +20,8 @@ pub struct TestRedis {
     /// The server's URL, `redis://127.0.0.1:PORT/` (or the variable's value).
     pub url: String,
     child: Option<Child>,
+    /// The child's port.
+    port: u16,
 }
 
 impl TestRedis {
@@ -30,8 +34,19 @@ impl TestRedis {
     /// `PING` in time.
     pub fn start() -> Self {
         if let Some(url) = std::env::var(URL_VAR).ok().filter(|url| !url.is_empty()) {
-            return Self { url, child: None };
+            return Self { url, child: None, port: 0 };
         }
+        Self::start_own()
+    }
+
+    /// Starts `redis-server` on a free loopback port even when `COOKIE_ROUTE_TEST_REDIS_URL`
+    /// is set: for tests that stop or stall the server, which they must not do to a shared
+    /// one.
+    ///
+    /// # Panics
+    ///
+    /// As [`TestRedis::start`].
+    pub fn start_own() -> Self {
         // The free port may be taken between finding it and redis-server binding it: retry.
         let mut failures = Vec::new();
         for _ in 0..3 {
@@ -41,6 +56,73 @@ impl TestRedis {
             }
         }
         panic!("redis-server did not start:\n{}", failures.join("\n"));
+    }
+
+    /// The process id of the server, when it is a child of the test's own.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Kills the server (`SIGKILL`): connections are reset, and the port refuses new ones.
+    ///
+    /// # Panics
+    ///
+    /// When the server is not a child of the test's own ([`TestRedis::start_own`]).
+    pub fn stop(&mut self) {
+        let mut child = self.child.take().expect("only a redis-server of the test's own stops");
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    /// Starts the server again on the port it had, after [`TestRedis::stop`], empty (it
+    /// keeps nothing on disk). Tries for a few seconds, in case the port is not free yet.
+    ///
+    /// # Panics
+    ///
+    /// When it is running, was not a child of the test's own, or does not start.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none() && self.port != 0, "restart follows stop, on an own server");
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        loop {
+            match Self::spawn(self.port) {
+                Ok(mut redis) => {
+                    self.child = redis.child.take();
+                    return;
+                }
+                Err(failure) if Instant::now() > deadline => {
+                    panic!("redis-server did not start again: {failure}")
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    }
+
+    /// Stalls the server (`SIGSTOP`): connections stay open, and nothing is answered until
+    /// [`TestRedis::resume`].
+    ///
+    /// # Panics
+    ///
+    /// When the server is not a running child of the test's own, or `kill` fails.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Resumes a server stalled by [`TestRedis::pause`] (`SIGCONT`).
+    ///
+    /// # Panics
+    ///
+    /// As [`TestRedis::pause`].
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let pid = self.pid().expect("only a running redis-server of the test's own is signalled");
+        let status = Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run kill {signal}: {e}"));
+        assert!(status.success(), "kill {signal} {pid} failed: {status}");
     }
 
     fn spawn(port: u16) -> Result<Self, String> {
@@ -67,7 +149,11 @@ impl TestRedis {
         let deadline = Instant::now() + STARTUP_TIMEOUT;
         loop {
             if ping(port) {
-                return Ok(Self { url: format!("redis://127.0.0.1:{port}/"), child: Some(child) });
+                return Ok(Self {
+                    url: format!("redis://127.0.0.1:{port}/"),
+                    child: Some(child),
+                    port,
+                });
             }
             if let Ok(Some(status)) = child.try_wait() {
                 return Err(format!(

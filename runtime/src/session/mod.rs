@@ -1,8 +1,10 @@
 //! Sessions: data that follows a user from request to request.
 //!
 //! [`Session`] is a map of JSON values, as Flask's `session`: `get`, `insert`, `remove`,
-//! `clear`, and `renew` (a new id after login, against session fixation). Where the data
-//! lives is the app's choice ([`SessionConfig`]):
+//! `clear`, and `renew` (a new id after login, against session fixation). It may belong to a
+//! user: [`Session::log_in`] renews the id and records the user, and with a store
+//! [`Session::log_out_everywhere`] ends every session of that user. Where the data lives is
+//! the app's choice ([`SessionConfig`]):
 //!
 //! - in a signed cookie (the default, as Flask: readable by the client, not forgeable) or a
 //!   private one (encrypted): stateless, so any number of instances serve the same users;
@@ -11,7 +13,8 @@
 //!   [`MemoryStore`], or `RedisStore` (feature `redis`) shared by several instances.
 //!
 //! Sessions expire: an absolute lifetime counted from the first request, and for server-side
-//! sessions an idle timeout. The cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`, and
+//! sessions an idle timeout. A store that cannot be reached makes the requests that need the
+//! session answer 503 with `Retry-After` (see [`SessionStore`]); the others are untouched. The cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`, and
 //! `Secure` when the app says it is served over HTTPS (server-side sessions then use the
 //! `__Host-` prefix).
 
@@ -20,6 +23,7 @@ mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 mod store;
+mod watch;
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -40,6 +44,7 @@ pub use store::{Record, SessionStore, StoreFuture};
 use crate::error::Error;
 use crate::keys::Keys;
 use crate::response::Response;
+use watch::Watched;
 
 /// Where session data lives.
 #[derive(Clone)]
@@ -50,7 +55,7 @@ pub(crate) enum Backend {
         private: bool,
     },
     /// In a store; the cookie holds a random id.
-    Store(Arc<dyn SessionStore>),
+    Store(Arc<Watched>),
 }
 
 impl fmt::Debug for Backend {
@@ -99,7 +104,8 @@ impl SessionConfig {
 
     /// The session in `store`, with its id in a cookie called `session`.
     pub fn store(store: impl SessionStore) -> Self {
-        Self { backend: Backend::Store(Arc::new(store)), ..Self::signed_cookie() }
+        let store = Arc::new(Watched::new(Arc::new(store)));
+        Self { backend: Backend::Store(store), ..Self::signed_cookie() }
     }
 
     /// The cookie's name (default `session`).
@@ -140,6 +146,17 @@ impl SessionConfig {
         self
     }
 
+    /// Ends every session of `user` in the store ([`Request::end_user_sessions`](crate::Request::end_user_sessions)).
+    pub(crate) async fn end_user_sessions(&self, user: &str) -> Result<usize, Error> {
+        match &self.backend {
+            Backend::Store(store) => store.end_user_sessions(user).await,
+            Backend::Cookie { .. } => Err(Error::other(
+                "cookie sessions cannot be ended by the server: they live only in the browser. \
+                 Keep sessions in a store (SessionConfig::store) to end a user's sessions",
+            )),
+        }
+    }
+
     /// The cookie's name on the wire.
     pub(crate) fn wire_name(&self) -> String {
         match self.backend {
@@ -164,10 +181,16 @@ impl SessionConfig {
 struct State {
     data: Map<String, Value>,
     created: i64,
+    /// The user the session belongs to ([`Session::log_in`]).
+    user: Option<String>,
     /// The server-side id, when there is one.
     id: Option<String>,
     /// Where the request's data came from, to delete it on renew or clear.
     loaded_id: Option<String>,
+    /// The user of the record loaded from `loaded_id`.
+    loaded_user: Option<String>,
+    /// The app's store, for server-side sessions.
+    store: Option<Arc<Watched>>,
     modified: bool,
     renewed: bool,
     cleared: bool,
@@ -241,25 +264,164 @@ impl Session {
         old
     }
 
-    /// Whether the session holds nothing.
+    /// Whether the session holds nothing: no value and no user.
     pub fn is_empty(&self) -> bool {
-        self.lock().data.is_empty()
+        self.lock().holds_nothing()
     }
 
-    /// Ends the session: its data is removed (from the store too) and its cookie deleted.
+    /// Ends the session: its data and user are removed (from the store too) and its cookie
+    /// deleted.
     pub fn clear(&self) {
         let mut state = self.lock();
         state.data.clear();
+        state.user = None;
         state.cleared = true;
         state.modified = true;
     }
 
-    /// Gives the session a new id, keeping its data: call it on login, so that an id an
-    /// attacker planted before cannot follow the user in (session fixation).
+    /// Gives the session a new id, keeping its data: call it whenever the session's
+    /// privileges change (a login, which [`log_in`](Self::log_in) does for you, a switch to an
+    /// admin role, a re-authentication), so that an id an attacker planted or saw before
+    /// cannot follow the user in (session fixation). With a store, the record under the old
+    /// id is deleted when the response is made: the old id loads nothing afterwards. A cookie
+    /// session has no id; its new cookie replaces the old one in the browser.
     pub fn renew(&self) {
         let mut state = self.lock();
         state.renewed = true;
         state.modified = true;
+    }
+
+    /// Logs `user` in: the session now belongs to them ([`user_id`](Self::user_id)) and gets
+    /// a new id ([`renew`](Self::renew)), keeping its data. With a store, the session joins
+    /// the user's sessions, which [`log_out_everywhere`](Self::log_out_everywhere) and
+    /// [`SessionStore::end_user_sessions`] end together. [`clear`](Self::clear) logs out.
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-client")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use cookie_route::{App, Error, Keys, MemoryStore, Request, SessionConfig, TestClient};
+    ///
+    /// async fn login(request: Request) -> Result<&'static str, Error> {
+    ///     // ... once the password was checked:
+    ///     request.session().await?.log_in("42");
+    ///     Ok("welcome")
+    /// }
+    ///
+    /// async fn me(request: Request) -> Result<String, Error> {
+    ///     Ok(request.session().await?.user_id().unwrap_or_default())
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .keys(Keys::ephemeral())
+    ///     .sessions(SessionConfig::store(MemoryStore::new()))
+    ///     .post("/login", login)
+    ///     .get("/me", me);
+    /// let client = TestClient::new(app);
+    /// client.get("/me").send().await;
+    /// client.post("/login").send().await;
+    /// assert_eq!(client.get("/me").send().await.text(), "42");
+    /// # }
+    /// # #[cfg(not(feature = "test-client"))] fn main() {}
+    /// ```
+    pub fn log_in(&self, user: impl Into<String>) {
+        let mut state = self.lock();
+        state.user = Some(user.into());
+        state.renewed = true;
+        state.modified = true;
+        state.cleared = false;
+    }
+
+    /// The user the session belongs to, once [`log_in`](Self::log_in) was called.
+    pub fn user_id(&self) -> Option<String> {
+        self.lock().user.clone()
+    }
+
+    /// Ends every session of this session's user, this one included ("log out everywhere",
+    /// after a password change or a lost device), and answers how many ended; this session's
+    /// cookie is deleted with the response. A session without a user is only cleared (0).
+    ///
+    /// Needs a store ([`SessionConfig::store`]): a cookie session lives only in the browser
+    /// and cannot be revoked by the server, so this is an error (a 500 if returned as it is)
+    /// with [`SessionConfig::signed_cookie`] or [`SessionConfig::private_cookie`]. A store
+    /// that cannot be reached is [`Error::Unavailable`] (a 503), and nothing is ended.
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-client")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use cookie_route::{App, Error, Keys, MemoryStore, Request, SessionConfig, TestClient};
+    ///
+    /// async fn login(request: Request) -> Result<&'static str, Error> {
+    ///     request.session().await?.log_in("ann");
+    ///     Ok("welcome")
+    /// }
+    ///
+    /// async fn me(request: Request) -> Result<String, Error> {
+    ///     Ok(request.session().await?.user_id().unwrap_or_default())
+    /// }
+    ///
+    /// async fn everywhere(request: Request) -> Result<String, Error> {
+    ///     let ended = request.session().await?.log_out_everywhere().await?;
+    ///     Ok(format!("{ended} sessions ended"))
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .keys(Keys::ephemeral())
+    ///     .sessions(SessionConfig::store(MemoryStore::new()))
+    ///     .post("/login", login)
+    ///     .get("/me", me)
+    ///     .post("/logout-everywhere", everywhere);
+    /// let client = TestClient::new(app);
+    /// client.post("/login").send().await; // on a phone
+    /// let phone = client.cookie("session").unwrap();
+    /// client.clear_cookies();
+    /// client.post("/login").send().await; // on a laptop
+    /// assert_eq!(client.get("/me").send().await.text(), "ann");
+    ///
+    /// let answer = client.post("/logout-everywhere").send().await;
+    /// assert_eq!(answer.text(), "2 sessions ended");
+    /// assert_eq!(client.get("/me").send().await.text(), "", "the laptop is logged out");
+    /// client.set_cookie("session", &phone);
+    /// assert_eq!(client.get("/me").send().await.text(), "", "and so is the phone");
+    /// # }
+    /// # #[cfg(not(feature = "test-client"))] fn main() {}
+    /// ```
+    pub async fn log_out_everywhere(&self) -> Result<usize, Error> {
+        let (store, user) = self.store_and_user()?;
+        let ended = match &user {
+            Some(user) => store.end_user_sessions(user).await?,
+            None => 0,
+        };
+        self.clear();
+        Ok(ended)
+    }
+
+    /// Ends every other session of this session's user, and answers how many ended; this one
+    /// stays logged in, under a new id. A session without a user ends nothing (0). Needs a
+    /// store, as [`log_out_everywhere`](Self::log_out_everywhere).
+    pub async fn log_out_other_sessions(&self) -> Result<usize, Error> {
+        let (store, user) = self.store_and_user()?;
+        let Some(user) = user else { return Ok(0) };
+        let ended = store.end_user_sessions(&user).await?;
+        let mut state = self.lock();
+        // This session's own record was among them if it was stored for this user; its data
+        // is saved again under a new id with the response.
+        let own = state.loaded_id.is_some() && state.loaded_user.as_deref() == Some(&*user);
+        state.renewed = true;
+        state.modified = true;
+        Ok(ended.saturating_sub(usize::from(own)))
+    }
+
+    fn store_and_user(&self) -> Result<(Arc<Watched>, Option<String>), Error> {
+        let state = self.lock();
+        let store = state.store.clone().ok_or_else(|| {
+            Error::other(
+                "a cookie session cannot be ended on other devices: it lives only in the \
+                 browser. Keep sessions in a store (SessionConfig::store) to log out everywhere",
+            )
+        })?;
+        Ok((store, state.user.clone()))
     }
 
     /// Opens the session whose cookie `raw` the request sent (`None`: a new session).
@@ -272,8 +434,14 @@ impl Session {
         let mut state = State {
             data: Map::new(),
             created: now(),
+            user: None,
             id: None,
             loaded_id: None,
+            loaded_user: None,
+            store: match &config.backend {
+                Backend::Store(store) => Some(store.clone()),
+                Backend::Cookie { .. } => None,
+            },
             modified: false,
             renewed: false,
             cleared: false,
@@ -286,11 +454,12 @@ impl Session {
                     let opened =
                         if *private { keys.decrypt(&name, raw) } else { keys.verify(&name, raw) };
                     match opened.and_then(|o| decode_payload(&o.value).map(|p| (p, o.stale_key))) {
-                        Some(((data, created), stale))
+                        Some(((data, created, user), stale))
                             if created + lifetime_secs(config) > now() =>
                         {
                             state.data = data;
                             state.created = created;
+                            state.user = user;
                             state.stale_key = stale;
                         }
                         _ => tracing::debug!("ignoring an invalid or expired session cookie"),
@@ -302,10 +471,12 @@ impl Session {
                             if record.created + lifetime_secs(config) > now() {
                                 state.data = record.data;
                                 state.created = record.created;
+                                state.user.clone_from(&record.user);
                                 state.id = Some(opened.value.clone());
                                 state.stale_key = opened.stale_key;
                             }
                             state.loaded_id = Some(opened.value);
+                            state.loaded_user = record.user;
                         }
                     }
                     None => tracing::debug!("ignoring an invalid session id cookie"),
@@ -325,27 +496,33 @@ impl Session {
     ) -> Result<(), Error> {
         let name = config.wire_name();
         // Take what to do out of the lock: a store's await must not hold it.
-        let (cleared, data, created, old_id, write, id) = {
+        let (ending, record, old_id, write, id, fresh) = {
             let mut state = self.lock();
             if state.saved {
                 return Ok(());
             }
             state.saved = true;
             let server = matches!(config.backend, Backend::Store(_));
+            let empty = state.holds_nothing();
             // Server-side sessions are touched on every request that uses them, so the idle
             // timeout counts from the last use.
-            let touch = server && !state.data.is_empty();
+            let touch = server && !empty;
             let write = state.modified || state.stale_key || touch;
+            // Cleared, or emptied: the session ends, and so does its record.
+            let ending = state.cleared || empty;
             let mut old_id = None;
-            if server
-                && (state.renewed
-                    || state.cleared
-                    || (state.id.is_none() && !state.data.is_empty()))
-            {
+            let mut fresh = false;
+            if server && (state.renewed || ending || state.id.is_none()) {
                 old_id = state.loaded_id.take();
-                state.id = (!state.cleared).then(new_id);
+                state.id = (!ending).then(new_id);
+                fresh = true;
             }
-            (state.cleared, state.data.clone(), state.created, old_id, write, state.id.clone())
+            let record = Record {
+                data: state.data.clone(),
+                created: state.created,
+                user: state.user.clone(),
+            };
+            (ending, record, old_id, write, state.id.clone(), fresh)
         };
         if !write {
             return Ok(());
@@ -363,17 +540,19 @@ impl Session {
             }
             c
         };
-        if cleared || data.is_empty() {
+        if ending {
             let mut removal = base(String::new());
             removal.set_max_age(time::Duration::ZERO);
             response.remove_cookie(removal).map_err(Error::from)?;
             return Ok(());
         }
+        let created = record.created;
         let expires = OffsetDateTime::from_unix_timestamp(created + lifetime_secs(config))
             .unwrap_or_else(|_| OffsetDateTime::now_utc());
         match &config.backend {
             Backend::Cookie { private } => {
-                let mut cookie = base(encode_payload(&data, created));
+                let mut cookie =
+                    base(encode_payload(&record.data, created, record.user.as_deref()));
                 if config.persistent {
                     cookie.set_expires(expires);
                 }
@@ -384,10 +563,17 @@ impl Session {
             }
             Backend::Store(store) => {
                 let id = id.unwrap_or_else(new_id);
-                let record = Record { data, created };
                 let remaining = u64::try_from(created + lifetime_secs(config) - now()).unwrap_or(1);
                 let ttl = config.idle_timeout.min(Duration::from_secs(remaining.max(1)));
-                store.save(&id, &record, ttl).await?;
+                if fresh {
+                    store.save(&id, &record, ttl).await?;
+                } else if !store.update(&id, &record, ttl).await? {
+                    // Ended while this request was under way (everywhere, by a logout in
+                    // another tab, or it expired): it stays ended. The cookie is left as the
+                    // browser has it, which may already be a newer session's.
+                    tracing::debug!("a session ended during its request: not saved again");
+                    return Ok(());
+                }
                 let mut cookie = base(id);
                 if config.persistent {
                     cookie.set_expires(expires);
@@ -399,20 +585,40 @@ impl Session {
     }
 }
 
+impl State {
+    /// No value and no user: nothing worth a cookie or a record.
+    fn holds_nothing(&self) -> bool {
+        self.data.is_empty() && self.user.is_none()
+    }
+}
+
 fn lifetime_secs(config: &SessionConfig) -> i64 {
     i64::try_from(config.lifetime.as_secs()).unwrap_or(i64::MAX / 2)
 }
 
-/// The cookie payload: `created.base64(json)`, so that it is cookie-safe when signed.
-fn encode_payload(data: &Map<String, Value>, created: i64) -> String {
+/// The cookie payload: `created.hex(json)`, and `.hex(user)` when the session has a user, so
+/// that it is cookie-safe when signed.
+fn encode_payload(data: &Map<String, Value>, created: i64, user: Option<&str>) -> String {
     let json = serde_json::to_vec(data).unwrap_or_default();
-    format!("{created}.{}", hex(&json))
+    match user {
+        Some(user) => format!("{created}.{}.{}", hex(&json), hex(user.as_bytes())),
+        None => format!("{created}.{}", hex(&json)),
+    }
 }
 
-fn decode_payload(payload: &str) -> Option<(Map<String, Value>, i64)> {
-    let (created, data) = payload.split_once('.')?;
-    let bytes = unhex(data)?;
-    Some((serde_json::from_slice(&bytes).ok()?, created.parse().ok()?))
+/// The data, creation time and user of a cookie payload.
+fn decode_payload(payload: &str) -> Option<(Map<String, Value>, i64, Option<String>)> {
+    let mut parts = payload.split('.');
+    let created = parts.next()?.parse().ok()?;
+    let data = serde_json::from_slice(&unhex(parts.next()?)?).ok()?;
+    let user = match parts.next() {
+        Some(user) => Some(String::from_utf8(unhex(user)?).ok()?),
+        None => None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((data, created, user))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -434,9 +640,14 @@ mod tests {
     fn payload_round_trips() {
         let mut data = Map::new();
         data.insert("user".to_owned(), Value::from("ann"));
-        let encoded = encode_payload(&data, 42);
+        let encoded = encode_payload(&data, 42, None);
         assert!(encoded.bytes().all(cookie_route_core::cookie::is_cookie_octet));
-        assert_eq!(decode_payload(&encoded), Some((data, 42)));
+        assert_eq!(decode_payload(&encoded), Some((data.clone(), 42, None)));
+        let with_user = encode_payload(&data, 42, Some("ann \u{e9}.x"));
+        assert!(with_user.bytes().all(cookie_route_core::cookie::is_cookie_octet));
+        assert_eq!(decode_payload(&with_user), Some((data, 42, Some("ann \u{e9}.x".to_owned()))));
+        assert_eq!(decode_payload(&format!("{with_user}.00")), None);
+        assert_eq!(decode_payload("42.7b7d.zz"), None);
         assert_eq!(decode_payload("42.zz"), None);
         assert_eq!(decode_payload("nope"), None);
     }

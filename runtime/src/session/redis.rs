@@ -1,11 +1,12 @@
 //! [`RedisStore`]: sessions kept in Redis, shared by every instance of the app.
 
 use std::fmt;
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, ConnectionAddr, ConnectionInfo, IntoConnectionInfo, RedisError};
+use redis::{Client, ConnectionAddr, ConnectionInfo, IntoConnectionInfo, RedisError, Script};
 
 use super::store::{Record, SessionStore, StoreFuture};
 use crate::error::{Error, StartError};
@@ -23,6 +24,51 @@ const CONNECT_RETRIES: usize = 3;
 /// The longest delay between two connection attempts.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(1);
 
+/// How long `connect` waits for the server to answer before it gives up.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a user's index key has between the prefix and the user: no session id (64 hex
+/// digits) has a `:`, so the two kinds of keys never meet.
+const USER_INFIX: &str = "user:";
+
+/// Saves a record that belongs to a user, and indexes it: in the user's sorted set, scored
+/// by when the record expires (the server's clock), whose own expiry is never shortened, and
+/// from which the ids that expired are dropped on the way. With `ARGV[4] == "1"` (an update)
+/// nothing is written unless the record is still there, so that a session ended by
+/// `end_user_sessions` while a request was under way stays ended.
+///
+/// KEYS: the record, the user's index. ARGV: the JSON, the time to live in milliseconds, the
+/// id, the update flag. Answers 1 if saved, 0 if not.
+const SAVE_SCRIPT: &str = r"
+local ttl = tonumber(ARGV[2])
+if ARGV[4] == '1' then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl, 'XX') then return 0 end
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('ZADD', KEYS[2], now + ttl, ARGV[3])
+if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1
+";
+
+/// Ends every session of a user, atomically: deletes each record of the user's index, then
+/// the index. KEYS: the index. ARGV: the records' key prefix. Answers how many records there
+/// were.
+const END_SCRIPT: &str = r"
+local ended = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  ended = ended + redis.call('DEL', ARGV[1] .. id)
+end
+redis.call('DEL', KEYS[1])
+return ended
+";
+
+static SAVE: LazyLock<Script> = LazyLock::new(|| Script::new(SAVE_SCRIPT));
+static END: LazyLock<Script> = LazyLock::new(|| Script::new(END_SCRIPT));
+
 /// A [`SessionStore`] in Redis: each record is JSON under `prefix + id`, which Redis expires
 /// by itself (`SET key json EX ttl`).
 ///
@@ -31,11 +77,30 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(1);
 /// [`ConnectionManager`], which reconnects after a lost connection: cloning the store is cheap
 /// and clones share the connection.
 ///
+/// **Users.** A session that belongs to a user ([`Session::log_in`](crate::Session::log_in))
+/// is also indexed under `prefix + "user:" + user`: a sorted set of the user's session ids,
+/// scored by their expiry and expiring with the last of them, so that
+/// [`end_user_sessions`](SessionStore::end_user_sessions) deletes that user's records and
+/// nothing else, without scanning the keys. Both are Lua scripts, atomic on the server (Redis
+/// 5 or later); the store is meant for one Redis server (or a primary with replicas), not
+/// Redis Cluster.
+///
+/// **Failures.** Every command has a deadline, [`timeout`](Self::timeout) (2 seconds unless
+/// [`with_timeout`](Self::with_timeout) says otherwise), covering the wait for a reconnection
+/// too. A server that is down, stalled or refusing commands (out of memory, read-only,
+/// loading) is [`Error::Unavailable`]: the requests that need the session answer 503 with
+/// `Retry-After` within the deadline, and the app logs the spell once. A command that timed
+/// out may still be carried out if the server wakes up; the request answered 503 either way.
+///
 /// ```no_run
 /// # async fn example() -> Result<(), cookie_route::StartError> {
+/// use std::time::Duration;
 /// use cookie_route::session::RedisStore;
 ///
-/// let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?.with_prefix("myapp:session:");
+/// let store = RedisStore::connect("redis://127.0.0.1:6379/0")
+///     .await?
+///     .with_prefix("myapp:session:")
+///     .with_timeout(Duration::from_millis(500));
 /// # let _ = store;
 /// # Ok(())
 /// # }
@@ -44,6 +109,8 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(1);
 pub struct RedisStore {
     conn: ConnectionManager,
     prefix: Arc<str>,
+    /// The deadline of each call.
+    timeout: Duration,
     /// The server, database and user, for `Debug` and errors: never the password.
     endpoint: Arc<str>,
 }
@@ -77,12 +144,55 @@ impl RedisStore {
         };
         let config = ConnectionManagerConfig::new()
             .set_number_of_retries(CONNECT_RETRIES)
-            .set_max_delay(MAX_RETRY_DELAY);
-        let mut conn =
-            ConnectionManager::new_with_config(client, config).await.map_err(unreachable)?;
-        // The connection is up; a server that wants a password answers PING with an error.
-        redis::cmd("PING").query_async::<()>(&mut conn).await.map_err(unreachable)?;
-        Ok(Self { conn, prefix: DEFAULT_PREFIX.into(), endpoint })
+            .set_max_delay(MAX_RETRY_DELAY)
+            // Each call has the store's own deadline (`timeout`), which covers the answer.
+            .set_response_timeout(None);
+        let connected = async {
+            let mut conn = ConnectionManager::new_with_config(client, config).await?;
+            // The connection is up; a server that wants a password answers PING with an error.
+            redis::cmd("PING").query_async::<()>(&mut conn).await?;
+            Ok(conn)
+        };
+        let conn = match tokio::time::timeout(CONNECT_TIMEOUT, connected).await {
+            Ok(conn) => conn.map_err(unreachable)?,
+            Err(_) => {
+                return Err(StartError::Config(format!(
+                    "cannot connect to Redis at {endpoint}: no answer within {CONNECT_TIMEOUT:?}"
+                )));
+            }
+        };
+        Ok(Self { conn, prefix: DEFAULT_PREFIX.into(), timeout: Self::DEFAULT_TIMEOUT, endpoint })
+    }
+
+    /// The deadline of each call unless [`with_timeout`](Self::with_timeout) sets another.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+
+    /// Gives each call of the store (a load, a save, a delete) at most `timeout`, waiting for
+    /// a reconnection included, instead of [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT) (2 s).
+    /// Past it the call fails as [`Error::Unavailable`]: a 503 rather than a request that
+    /// hangs on a stalled server. A zero `timeout` is taken as 1 millisecond.
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), cookie_route::StartError> {
+    /// use std::time::Duration;
+    /// use cookie_route::session::RedisStore;
+    ///
+    /// let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?;
+    /// assert_eq!(store.timeout(), Duration::from_secs(2));
+    /// let store = store.with_timeout(Duration::from_millis(300));
+    /// assert_eq!(store.timeout(), Duration::from_millis(300));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// The deadline of each call.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Keeps the records under keys that begin with `prefix` instead of
@@ -104,17 +214,70 @@ impl RedisStore {
         key.push_str(id);
         key
     }
+
+    /// The key of `user`'s index of sessions.
+    fn user_key(&self, user: &str) -> String {
+        format!("{}{USER_INFIX}{user}", self.prefix)
+    }
+
+    /// `call` within the store's deadline; any failure to get an answer is
+    /// [`Error::Unavailable`].
+    async fn run<T>(
+        &self,
+        command: &'static str,
+        call: impl Future<Output = Result<T, RedisError>>,
+    ) -> Result<T, Error> {
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(source)) => Err(Error::unavailable(CommandError::Failed { command, source })),
+            Err(_) => {
+                Err(Error::unavailable(CommandError::TimedOut { command, timeout: self.timeout }))
+            }
+        }
+    }
+
+    /// Saves `record` under `id` (only if a record is there, with `update`): whether it did.
+    async fn write(
+        &self,
+        id: &str,
+        record: &Record,
+        ttl: Duration,
+        update: bool,
+    ) -> Result<bool, Error> {
+        let json = serde_json::to_vec(record).map_err(Error::other)?;
+        let mut conn = self.conn.clone();
+        match &record.user {
+            None => {
+                let mut set = redis::cmd("SET");
+                set.arg(self.key(id)).arg(json).arg("EX").arg(ttl_secs(ttl));
+                if update {
+                    set.arg("XX");
+                }
+                let answer: Option<String> = self.run("SET", set.query_async(&mut conn)).await?;
+                Ok(answer.is_some())
+            }
+            Some(user) => {
+                let mut save = SAVE.prepare_invoke();
+                save.key(self.key(id))
+                    .key(self.user_key(user))
+                    .arg(json)
+                    .arg(ttl_secs(ttl) * 1000)
+                    .arg(id)
+                    .arg(if update { "1" } else { "0" });
+                let saved: i64 = self.run("SAVE script", save.invoke_async(&mut conn)).await?;
+                Ok(saved == 1)
+            }
+        }
+    }
 }
 
 impl SessionStore for RedisStore {
     fn load<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<Record>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            let value: Option<Vec<u8>> = redis::cmd("GET")
-                .arg(self.key(id))
-                .query_async(&mut conn)
-                .await
-                .map_err(|source| command_failed("GET", source))?;
+            let mut get = redis::cmd("GET");
+            get.arg(self.key(id));
+            let value: Option<Vec<u8>> = self.run("GET", get.query_async(&mut conn)).await?;
             let Some(value) = value else {
                 return Ok(None);
             };
@@ -137,28 +300,34 @@ impl SessionStore for RedisStore {
     }
 
     fn save<'a>(&'a self, id: &'a str, record: &'a Record, ttl: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let json = serde_json::to_vec(record).map_err(Error::other)?;
-            let mut conn = self.conn.clone();
-            redis::cmd("SET")
-                .arg(self.key(id))
-                .arg(json)
-                .arg("EX")
-                .arg(ttl_secs(ttl))
-                .query_async::<()>(&mut conn)
-                .await
-                .map_err(|source| command_failed("SET", source))
-        })
+        Box::pin(async move { self.write(id, record, ttl, false).await.map(drop) })
+    }
+
+    fn update<'a>(
+        &'a self,
+        id: &'a str,
+        record: &'a Record,
+        ttl: Duration,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(self.write(id, record, ttl, true))
     }
 
     fn delete<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            redis::cmd("DEL")
-                .arg(self.key(id))
-                .query_async::<()>(&mut conn)
-                .await
-                .map_err(|source| command_failed("DEL", source))
+            let mut del = redis::cmd("DEL");
+            del.arg(self.key(id));
+            self.run("DEL", del.query_async::<()>(&mut conn)).await
+        })
+    }
+
+    fn end_user_sessions<'a>(&'a self, user: &'a str) -> StoreFuture<'a, usize> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let mut end = END.prepare_invoke();
+            end.key(self.user_key(user)).arg(&*self.prefix);
+            let ended: usize = self.run("END script", end.invoke_async(&mut conn)).await?;
+            Ok(ended)
         })
     }
 }
@@ -168,20 +337,19 @@ impl fmt::Debug for RedisStore {
         f.debug_struct("RedisStore")
             .field("endpoint", &self.endpoint)
             .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }
 
-/// A Redis command of the store failed (the key, which holds the session id, is not named).
+/// A Redis command of the store failed or got no answer in time (the key, which holds the
+/// session id or the user, is not named).
 #[derive(Debug, thiserror::Error)]
-#[error("Redis session store: {command} failed: {source}")]
-struct CommandError {
-    command: &'static str,
-    source: RedisError,
-}
-
-fn command_failed(command: &'static str, source: RedisError) -> Error {
-    Error::other(CommandError { command, source })
+enum CommandError {
+    #[error("Redis session store: {command} failed: {source}")]
+    Failed { command: &'static str, source: RedisError },
+    #[error("Redis session store: {command} got no answer within {timeout:?}")]
+    TimedOut { command: &'static str, timeout: Duration },
 }
 
 /// `ttl` in whole seconds for `EX`: rounded up, at least 1 (Redis refuses `EX 0`), at most
