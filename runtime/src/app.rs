@@ -1006,7 +1006,18 @@ impl AppService {
         use tower::ServiceExt as _;
         // Ready first, then called: a layer may hold requests back (a concurrency limit).
         let future = layered.clone().oneshot(request);
-        ResponseFuture { state: State::Layered(Box::pin(future)), head: false, finish: None }
+        // As a handler's future, so that the response future has two states, not three,
+        // and stays as small as without layers. (The response's extensions are left: nothing
+        // after the app reads them.)
+        let future = Box::pin(async move {
+            let Ok(response) = future.await;
+            Response::from_http_body(response)
+        });
+        ResponseFuture {
+            state: State::Running(CatchUnwind::new(future)),
+            head: false,
+            finish: None,
+        }
     }
 
     /// A request past the app's layers: through its group's layers when it is under the
@@ -1199,8 +1210,6 @@ fn panicked(message: &str) -> Response {
 enum State {
     Ready(Option<Box<Response>>),
     Running(CatchUnwind<BoxFuture<Response>>),
-    /// Through the app's tower layers, whose innermost service made the response whole.
-    Layered(BoxFuture<Result<http::Response<Body>, Infallible>>),
 }
 
 /// The future of one request through an [`AppService`].
@@ -1237,7 +1246,6 @@ impl Future for ResponseFuture {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let mut response = match &mut this.state {
-            State::Layered(fut) => return fut.as_mut().poll(cx),
             State::Ready(r) => r.take().map_or_else(Response::internal_server_error, |r| *r),
             State::Running(fut) => match Pin::new(fut).poll(cx) {
                 Poll::Pending => return Poll::Pending,

@@ -10,6 +10,8 @@ use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
 
+use crate::raised::Raised;
+
 /// A boxed error from a body, a user's code or a store.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -22,7 +24,13 @@ enum BodyKind {
     Empty,
     Full(Bytes),
     Stream(BoxBody<Bytes, BoxError>),
+    /// A 500's, holding the error a handler returned ([`Raised`]) until the app's error
+    /// handlers answer it; sent as the bare 500's text if they never do.
+    Raised(Box<Raised>),
 }
+
+/// What a 500 says.
+const INTERNAL: &str = "Internal Server Error";
 
 impl Body {
     /// An empty body.
@@ -49,6 +57,32 @@ impl Body {
             BodyKind::Empty => Some(&[]),
             BodyKind::Full(b) => Some(b),
             BodyKind::Stream(_) => None,
+            BodyKind::Raised(_) => Some(INTERNAL.as_bytes()),
+        }
+    }
+
+    /// A 500's body that holds `error` for the app's error handlers.
+    pub(crate) fn raised(error: Raised) -> Self {
+        Self { kind: BodyKind::Raised(Box::new(error)) }
+    }
+
+    /// Whether the body holds an error for the app's error handlers.
+    #[inline]
+    pub(crate) fn is_raised(&self) -> bool {
+        matches!(self.kind, BodyKind::Raised(_))
+    }
+
+    /// The error the body holds, if any, leaving the bare 500's text.
+    pub(crate) fn take_raised(&mut self) -> Option<Raised> {
+        if !self.is_raised() {
+            return None;
+        }
+        match std::mem::replace(
+            &mut self.kind,
+            BodyKind::Full(Bytes::from_static(INTERNAL.as_bytes())),
+        ) {
+            BodyKind::Raised(raised) => Some(*raised),
+            _ => None,
         }
     }
 
@@ -58,6 +92,7 @@ impl Body {
             BodyKind::Empty => Ok(Bytes::new()),
             BodyKind::Full(b) => Ok(b),
             BodyKind::Stream(s) => Ok(s.collect().await?.to_bytes()),
+            BodyKind::Raised(_) => Ok(Bytes::from_static(INTERNAL.as_bytes())),
         }
     }
 }
@@ -74,6 +109,7 @@ impl fmt::Debug for Body {
             BodyKind::Empty => f.write_str("Body::Empty"),
             BodyKind::Full(b) => write!(f, "Body::Full({} bytes)", b.len()),
             BodyKind::Stream(_) => f.write_str("Body::Stream"),
+            BodyKind::Raised(_) => f.write_str("Body::Raised"),
         }
     }
 }
@@ -136,6 +172,10 @@ impl http_body::Body for Body {
                 Poll::Ready(Some(Ok(Frame::data(bytes))))
             }
             BodyKind::Stream(s) => Pin::new(s).poll_frame(cx),
+            BodyKind::Raised(_) => {
+                this.kind = BodyKind::Empty;
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(INTERNAL.as_bytes())))))
+            }
         }
     }
 
@@ -144,6 +184,7 @@ impl http_body::Body for Body {
             BodyKind::Empty => true,
             BodyKind::Full(b) => b.is_empty(),
             BodyKind::Stream(s) => s.is_end_stream(),
+            BodyKind::Raised(_) => false,
         }
     }
 
@@ -152,6 +193,7 @@ impl http_body::Body for Body {
             BodyKind::Empty => SizeHint::with_exact(0),
             BodyKind::Full(b) => SizeHint::with_exact(b.len() as u64),
             BodyKind::Stream(s) => s.size_hint(),
+            BodyKind::Raised(_) => SizeHint::with_exact(INTERNAL.len() as u64),
         }
     }
 }

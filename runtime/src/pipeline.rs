@@ -17,6 +17,7 @@
 //! ends (`handler::RouteHandler::call`). Either way, nothing a handler reads under an old key
 //! or changes in the session is lost.
 
+use std::any::{Any, TypeId};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,7 +35,9 @@ use crate::shared::Shared;
 /// What waits for the response once the handler has made it: cookies to re-issue under the
 /// current key, and the loaded session. Filled while the request is handled; most requests
 /// leave it empty and are finished without taking its lock. The work itself is boxed when
-/// there is some, so that every request (moved several times on its way) stays small.
+/// there is some, so that every request (moved several times on its way) stays small; the
+/// dependencies made with `Depends` are kept in the same box, for the same reason (they are
+/// not work: they do not make the request wait).
 #[derive(Default)]
 pub(crate) struct Pending {
     /// Whether `work` holds anything.
@@ -46,6 +49,8 @@ pub(crate) struct Pending {
 struct Work {
     reissue: Vec<Cookie<'static>>,
     session: Option<Session>,
+    /// The dependencies made with `Depends`, by type.
+    made: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
 }
 
 impl Pending {
@@ -75,6 +80,23 @@ impl Pending {
     /// Keeps the loaded session, to be saved with the response.
     pub(crate) fn set_session(&self, session: Session) {
         self.add(|work| work.session = Some(session));
+    }
+
+    /// The dependency of type `T` made earlier in the request (`Depends`), if any.
+    pub(crate) fn made<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        let work = self.work();
+        let (_, value) = work.as_ref()?.made.iter().find(|(id, _)| *id == TypeId::of::<T>())?;
+        Arc::clone(value).downcast::<T>().ok()
+    }
+
+    /// Keeps `value` as the request's dependency of type `T`, unless one was kept while it
+    /// was being made (a dependency that asks for itself): the first stays.
+    pub(crate) fn keep_made<T: Send + Sync + 'static>(&self, value: Arc<T>) {
+        let mut work = self.work();
+        let made = &mut work.get_or_insert_default().made;
+        if !made.iter().any(|(id, _)| *id == TypeId::of::<T>()) {
+            made.push((TypeId::of::<T>(), value));
+        }
     }
 
     fn is_waiting(&self) -> bool {
@@ -169,7 +191,7 @@ pub(crate) fn after<'a>(
 
 async fn after_slow(pending: &Pending, shared: &Shared, response: &mut Response) {
     let Some(work) = pending.work().take() else { return };
-    let Work { reissue, session } = *work;
+    let Work { reissue, session, made: _ } = *work;
     for cookie in reissue {
         let name = cookie.name();
         let set_already = response

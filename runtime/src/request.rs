@@ -18,7 +18,6 @@ use serde::de::DeserializeOwned;
 use crate::convert;
 use crate::cookies::RequestCookies;
 use crate::error::{BoxError, Error, ErrorDetail, Loc};
-use crate::extract::Made;
 use crate::keys::Keys;
 use crate::pipeline::{Pending, PendingSlot};
 use crate::session::Session;
@@ -54,8 +53,6 @@ pub struct Request {
     /// What the pipeline does with the response once the handler has made it.
     pending: PendingSlot,
     remote: Option<SocketAddr>,
-    /// The dependencies made with `Depends`, shared for the rest of the request.
-    dependencies: Made,
 }
 
 impl fmt::Debug for Request {
@@ -86,18 +83,12 @@ impl Request {
             shared,
             pending: PendingSlot::default(),
             remote,
-            dependencies: Made::default(),
         }
     }
 
     /// The app's keys, when it has some ([`App::keys`](crate::App::keys)).
     pub fn keys(&self) -> Option<&Keys> {
         self.shared.keys.as_ref()
-    }
-
-    /// The dependencies made with [`Depends`](crate::Depends) so far.
-    pub(crate) fn dependencies(&self) -> &Made {
-        &self.dependencies
     }
 
     pub(crate) fn shared(&self) -> &Arc<Shared> {

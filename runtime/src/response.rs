@@ -39,8 +39,6 @@ pub struct Response {
     status_explicit: bool,
     headers: HeaderMap,
     body: Body,
-    /// The error a handler returned as [`Raised`], until the app's error handlers answer it.
-    raised: Option<Box<Raised>>,
 }
 
 impl Default for Response {
@@ -68,7 +66,6 @@ impl Response {
             status_explicit: false,
             headers: HeaderMap::new(),
             body: Body::empty(),
-            raised: None,
         }
     }
 
@@ -124,21 +121,23 @@ impl Response {
         self.status_explicit = true;
     }
 
-    /// Keeps `error` for the app's error handlers ([`Raised`]).
+    /// Keeps `error` for the app's error handlers ([`Raised`]), in the body of this 500
+    /// (which reads as `Internal Server Error` until they answer).
     pub(crate) fn raise(&mut self, error: Raised) {
-        self.raised = Some(Box::new(error));
+        self.body = Body::raised(error);
     }
 
-    /// The error for the app's error handlers, if the response carries one.
+    /// The error for the app's error handlers, if the response carries one; the body is then
+    /// the bare 500's.
     #[inline]
     pub(crate) fn take_raised(&mut self) -> Option<Raised> {
-        self.raised.take().map(|raised| *raised)
+        self.body.take_raised()
     }
 
     /// Whether the response carries an error for the app's error handlers.
     #[inline]
     pub(crate) fn is_raised(&self) -> bool {
-        self.raised.is_some()
+        self.body.is_raised()
     }
 
     /// Back to `200 OK`, not set explicitly.
@@ -232,10 +231,7 @@ impl Response {
     /// that a cookie the returned value sets wins in the client; the temporal response's
     /// other headers replace this response's headers of the same name; its status, when set
     /// explicitly, replaces a status this response did not set explicitly.
-    pub fn merge_temporal(&mut self, mut temporal: Response) {
-        if self.raised.is_none() {
-            self.raised = temporal.raised.take();
-        }
+    pub fn merge_temporal(&mut self, temporal: Response) {
         if temporal.status_explicit {
             self.default_status(temporal.status);
         }
@@ -262,14 +258,20 @@ impl Response {
     }
 
     /// Converts into an `http::Response`.
-    pub fn into_http(self) -> http::Response<Body> {
-        if let Some(raised) = self.raised {
-            unanswered(&raised);
+    pub fn into_http(mut self) -> http::Response<Body> {
+        if self.body.is_raised() {
+            unanswered(&mut self.body);
         }
         let mut res = http::Response::new(self.body);
         *res.status_mut() = self.status;
         *res.headers_mut() = self.headers;
         res
+    }
+
+    /// Converts from an `http::Response` whose body is already a [`Body`], as it is.
+    pub(crate) fn from_http_body(res: http::Response<Body>) -> Self {
+        let (parts, body) = res.into_parts();
+        Self { status: parts.status, status_explicit: true, headers: parts.headers, body }
     }
 
     /// Converts from an `http::Response` whose body is any [`http_body::Body`].
@@ -284,7 +286,6 @@ impl Response {
             status_explicit: true,
             headers: parts.headers,
             body: Body::from_stream(body),
-            raised: None,
         }
     }
 }
@@ -292,8 +293,10 @@ impl Response {
 /// An error that reached the wire without the pipeline's last step (a middleware's
 /// response): sent as the 500 it is, and logged.
 #[cold]
-fn unanswered(raised: &Raised) {
-    tracing::error!(error = %raised, "an error answered 500 without going through App::on_error");
+fn unanswered(body: &mut Body) {
+    if let Some(raised) = body.take_raised() {
+        tracing::error!(error = %raised, "an error answered 500 without going through App::on_error");
+    }
 }
 
 /// What a handler may return.

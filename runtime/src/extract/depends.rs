@@ -1,8 +1,7 @@
 //! `Depends<T>`: a dependency made once per request and shared by everyone who asks for it
 //! (the handler, its other dependencies), as FastAPI caches `Depends(get_db)` per request.
 
-use std::any::{Any, TypeId};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use crate::extract::{FromRequest, Requirements};
 use crate::request::Request;
@@ -82,43 +81,15 @@ impl<T: FromRequest + Send + Sync + 'static> FromRequest for Depends<T> {
         request: &Request,
         response: &mut Response,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(made) = request.dependencies().get::<T>() {
+        if let Some(made) = request.pending().made::<T>() {
             return Ok(Self(made));
         }
         let made = Arc::new(T::from_request(request, response).await?);
-        request.dependencies().insert(Arc::clone(&made));
+        request.pending().keep_made(Arc::clone(&made));
         Ok(Self(made))
     }
 
     fn requires(requirements: &mut Requirements) {
         T::requires(requirements);
-    }
-}
-
-/// The dependencies a request has made with [`Depends`], by type. Empty, and unallocated,
-/// for the requests that make none.
-#[derive(Default)]
-// Boxed: a pointer in every request (which moves several times) rather than a `Vec`.
-#[allow(clippy::box_collection)]
-pub(crate) struct Made(Mutex<Option<Box<Vec<MadeOne>>>>);
-
-/// A dependency made, by its type.
-type MadeOne = (TypeId, Arc<dyn Any + Send + Sync>);
-
-impl Made {
-    fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
-        let made = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let (_, value) = made.as_ref()?.iter().find(|(id, _)| *id == TypeId::of::<T>())?;
-        Arc::clone(value).downcast::<T>().ok()
-    }
-
-    fn insert<T: Send + Sync + 'static>(&self, value: Arc<T>) {
-        let mut made = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let made = made.get_or_insert_default();
-        // Made while another of the same type was being made (a dependency that asks for
-        // itself): the first one stays.
-        if !made.iter().any(|(id, _)| *id == TypeId::of::<T>()) {
-            made.push((TypeId::of::<T>(), value));
-        }
     }
 }

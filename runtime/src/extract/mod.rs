@@ -5,7 +5,6 @@ mod depends;
 mod params;
 
 pub use depends::Depends;
-pub(crate) use depends::Made;
 
 pub use params::{
     Errors, ValueType, body, cookie, dependency, header, path, private_cookie, query, required,
