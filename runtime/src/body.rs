@@ -153,10 +153,20 @@ impl From<Cow<'static, str>> for Body {
     }
 }
 
+impl Body {
+    /// A 500's text in place of the error no handler answered.
+    #[cold]
+    fn unanswered(&mut self) -> Bytes {
+        self.kind = BodyKind::Empty;
+        Bytes::from_static(INTERNAL.as_bytes())
+    }
+}
+
 impl http_body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;
 
+    #[inline]
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -172,10 +182,7 @@ impl http_body::Body for Body {
                 Poll::Ready(Some(Ok(Frame::data(bytes))))
             }
             BodyKind::Stream(s) => Pin::new(s).poll_frame(cx),
-            BodyKind::Raised(_) => {
-                this.kind = BodyKind::Empty;
-                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(INTERNAL.as_bytes())))))
-            }
+            BodyKind::Raised(_) => Poll::Ready(Some(Ok(Frame::data(this.unanswered())))),
         }
     }
 

@@ -258,6 +258,7 @@ impl Response {
     }
 
     /// Converts into an `http::Response`.
+    #[inline]
     pub fn into_http(mut self) -> http::Response<Body> {
         if self.body.is_raised() {
             unanswered(&mut self.body);
