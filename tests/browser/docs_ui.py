@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """The API docs pages in headless Chromium, offline: Swagger UI (/docs) and ReDoc (/redoc)
-render the stub document with nothing but the app's own files, and Swagger UI's "Try it out"
+render the example app's document with nothing but the app's own files, and Swagger UI's "Try it out"
 carries the browser's cookies.
 
-It starts nothing: it takes the base URL of an app serving the stub document and its three
-operations (runtime/examples/docs_ui.rs). Every host name but 127.0.0.1 fails to resolve in
+It starts nothing: it takes the base URL of the app of runtime/examples/docs_ui.rs and its
+three operations. Every host name but 127.0.0.1 fails to resolve in
 the browser (--host-resolver-rules), so a page that fetched anything from a CDN, fonts or the
 online validator would show it here: every request the pages make is checked to be the app's,
 but those the page's own Content-Security-Policy refuses before they leave the browser (ReDoc
@@ -31,7 +31,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-# The stub document's operations (runtime/tests/fixtures/docs_ui/openapi.json).
+# The operations of runtime/examples/docs_ui.rs.
 OPERATIONS = {
     ("get", "/items/{item_id}"): "Read Item",
     ("post", "/login"): "Log In",
@@ -51,7 +51,8 @@ def find(*names, env):
     sys.exit(f"docs_ui.py: none of {', '.join(names)} is installed (or set {env})")
 
 
-def browser():
+def browser(allow=("127.0.0.1",)):
+    """Headless Chromium in which only the `allow`ed hosts resolve."""
     options = webdriver.ChromeOptions()
     options.binary_location = find("chromium", "chromium-browser", "google-chrome", env="CHROMIUM")
     for flag in [
@@ -67,7 +68,8 @@ def browser():
         "--no-first-run",
         "--window-size=1400,1000",
         # Only the app resolves: a CDN, Google Fonts or the validator would fail to load.
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        "--host-resolver-rules=MAP * ~NOTFOUND"
+        + "".join(f" , EXCLUDE {host}" for host in allow),
     ]:
         options.add_argument(flag)
     # Every request the pages make, and the console, from Chromium's performance log.
