@@ -6,6 +6,7 @@ mod body;
 mod convert;
 mod cookies;
 mod cross_origin;
+pub mod csrf;
 mod declared_groups;
 mod docs_ui;
 mod error;

@@ -91,6 +91,11 @@ impl Request {
         self.shared.keys.as_ref()
     }
 
+    /// Whether the app keeps sessions.
+    pub(crate) fn has_sessions(&self) -> bool {
+        self.shared.sessions.is_some()
+    }
+
     pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.shared
     }
@@ -332,9 +337,21 @@ impl Request {
     }
 
     /// The whole body, at most the configured number of bytes (413 beyond), read within the
-    /// body read timeout (408 beyond). The body can be taken once; later calls see it empty.
+    /// body read timeout (408 beyond). Read once: later calls (a dependency's, then the
+    /// handler's) get the same bytes.
     pub async fn bytes(&self) -> Result<Bytes, Error> {
         let body = self.body.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let read = self.read_body(body).await;
+        if let Ok(bytes) = &read
+            && !bytes.is_empty()
+        {
+            *self.body.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some(RequestBody::Full(bytes.clone()));
+        }
+        read
+    }
+
+    async fn read_body(&self, body: Option<RequestBody>) -> Result<Bytes, Error> {
         let limits = self.shared.body_limits;
         let limit = limits.max_bytes;
         let declared = self

@@ -220,7 +220,12 @@ fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn new_id() -> String {
+/// The session key of the CSRF token (`csrf::CsrfToken`), removed at login and renewal so
+/// that the next page gets a new one.
+pub(crate) const CSRF_TOKEN_KEY: &str = "_csrf_token";
+
+/// 32 random bytes as hex: a session id, or a CSRF token.
+pub(crate) fn new_id() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -289,6 +294,8 @@ impl Session {
         let mut state = self.lock();
         state.renewed = true;
         state.modified = true;
+        // A new privilege, a new CSRF token (`csrf::CsrfToken` makes the next one).
+        state.data.remove(CSRF_TOKEN_KEY);
     }
 
     /// Logs `user` in: the session now belongs to them ([`user_id`](Self::user_id)) and gets
@@ -330,6 +337,8 @@ impl Session {
         state.renewed = true;
         state.modified = true;
         state.cleared = false;
+        // A token issued before the login is not the user's (`csrf::CsrfToken`).
+        state.data.remove(CSRF_TOKEN_KEY);
     }
 
     /// The user the session belongs to, once [`log_in`](Self::log_in) was called.
