@@ -102,7 +102,8 @@ impl Groups {
         }
         let mut tree = Tree::new();
         let mut errors = Vec::new();
-        let mut places: Vec<(String, String)> = Vec::new();
+        // Each prefix taken so far, with where it was nested.
+        let mut places: Vec<(PathPattern, String)> = Vec::new();
         let mut intercept = false;
         for entry in entries {
             // The prefix, `prefix/` and `prefix/{*rest}`: the last is `REST`.
@@ -111,14 +112,15 @@ impl Groups {
                 format!("{}/", entry.prefix),
                 format!("{}/{{*__group_rest}}", entry.prefix),
             ];
-            let patterns: Vec<PathPattern> =
-                patterns.iter().filter_map(|p| PathPattern::parse(p).ok()).collect();
-            // `App::nest` checked the prefix; a nested one is two checked ones joined.
-            let Some(prefix) = patterns.first() else { continue };
-            if let Some((_, other)) = places
-                .iter()
-                .find(|(p, _)| PathPattern::parse(p).is_ok_and(|p| p.conflicts_with(prefix)))
-            {
+            // `App::nest` checked the prefix, and a nested one is two checked ones joined,
+            // so each of the three parses.
+            let Ok(patterns) =
+                patterns.iter().map(|p| PathPattern::parse(p)).collect::<Result<Vec<_>, _>>()
+            else {
+                continue;
+            };
+            let prefix = &patterns[0];
+            if let Some((_, other)) = places.iter().find(|(p, _)| p.conflicts_with(prefix)) {
                 errors.push(format!(
                     "the groups nested at {other} and at {} both take the paths under `{}` with \
                      tower layers, error pages or a mounted service of their own: nest one \
@@ -146,7 +148,7 @@ impl Groups {
                     }
                 }
             }
-            places.push((entry.prefix.clone(), entry.location.clone()));
+            places.push((prefix.clone(), entry.location.clone()));
             let mut service = None;
             if !entry.layers.is_empty() {
                 let mut inner = LayeredService::new(Routing);
@@ -209,7 +211,8 @@ impl Groups {
 #[derive(Clone)]
 struct Routing;
 
-/// The app a request under a group's layers goes on to, and its client's address.
+/// The app a request under a group's layers goes on to (its client's address travels as a
+/// `RemoteAddr` extension).
 #[derive(Clone)]
 pub(crate) struct Through(pub(crate) AppService);
 
