@@ -171,7 +171,6 @@ impl App {
                     doc,
                     requires,
                     cross_origin: cross_origin && !self.skip_cross_origin,
-                    listed: true,
                 });
             }
             Err(e) => self.errors.push(format!("invalid path `{path}` at {location}: {e}")),
@@ -779,33 +778,28 @@ impl App {
         crate::openapi::document(&self.routes, &info)
     }
 
-    /// The app with the routes of its docs ([`App::docs`]): the document, made once here
-    /// from the routes it has, and the pages.
-    fn with_docs(mut self) -> Self {
+    /// The routes of the app's docs ([`App::docs`]): the document, made once here from the
+    /// routes the app has, and the pages.
+    fn docs_routes(&mut self) -> Vec<Route> {
         let config = self.docs.clone().unwrap_or_default();
         if config.openapi_path().is_none() {
-            return self;
+            return Vec::new();
         }
         let document = match serde_json::to_vec(&self.openapi()) {
             Ok(json) => Bytes::from(json),
             Err(e) => {
                 self.errors.push(format!("the OpenAPI document cannot be written: {e}"));
-                return self;
+                return Vec::new();
             }
         };
         let docs = crate::docs_ui::docs_app(&config, document);
         self.errors.extend(docs.errors);
-        self.routes.extend(docs.routes.into_iter().map(|route| Route { listed: false, ..route }));
-        self
+        docs.routes
     }
 
     /// Checks the routes and limits and builds the service.
-    pub fn build(self) -> Result<AppService, StartError> {
-        let this = self.with_docs();
-        this.build_checked()
-    }
-
-    fn build_checked(self) -> Result<AppService, StartError> {
+    pub fn build(mut self) -> Result<AppService, StartError> {
+        let docs = self.docs_routes();
         let mut errors = self.errors;
         errors.extend(self.declared_groups.unmounted());
         for name in &self.repeated_state {
@@ -863,6 +857,32 @@ impl App {
                 return Err(StartError::Routes(errors));
             }
         };
+        // The docs answer what the app's routes do not, off the path of every other request:
+        // a route of the app that would take one of their paths is a conflict.
+        for doc in &docs {
+            if let Lookup::Found { route, .. } = router.lookup(&Method::GET, doc.pattern.as_str()) {
+                errors.push(format!(
+                    "`{} {}` at {} and `GET {}` at {} match the same requests",
+                    route.method, route.pattern, route.location, doc.pattern, doc.location
+                ));
+            }
+        }
+        let docs = if docs.is_empty() {
+            None
+        } else {
+            let docs = docs.into_iter().map(|route| Route { chain: app_chain.clone(), ..route });
+            match Router::build(docs.collect()) {
+                Ok(docs) if errors.is_empty() => Some(docs),
+                Ok(_) => return Err(StartError::Routes(errors)),
+                Err(more) => {
+                    errors.extend(more);
+                    return Err(StartError::Routes(errors));
+                }
+            }
+        };
+        if !errors.is_empty() {
+            return Err(StartError::Routes(errors));
+        }
         if let Some(sessions) = &self.sessions {
             sessions.check().map_err(StartError::Config)?;
             if self.keys.is_none() {
@@ -891,6 +911,7 @@ impl App {
                 middleware: app_chain,
                 groups,
                 cross_origin,
+                docs,
             }),
         };
         if self.layers.is_empty() {
@@ -927,6 +948,8 @@ struct Inner {
     groups: Option<Groups>,
     /// The cross-origin check, unless it is off.
     cross_origin: Option<Guard>,
+    /// The docs' routes (`App::docs`), tried when the app's find nothing.
+    docs: Option<Router>,
 }
 
 /// A built app: a cheap-to-clone [`tower_service::Service`] from `http::Request<B>` to
@@ -961,11 +984,7 @@ impl AppService {
     /// Every route of the app as `(method, pattern, location)`: not those of its docs
     /// ([`App::docs`]), as they are not in its OpenAPI document either.
     pub fn routes(&self) -> impl Iterator<Item = (&Method, &str, &str)> {
-        self.inner
-            .router
-            .routes()
-            .filter(|r| r.listed)
-            .map(|r| (&r.method, r.pattern.as_str(), r.location.as_str()))
+        self.inner.router.routes().map(|r| (&r.method, r.pattern.as_str(), r.location.as_str()))
     }
 
     /// A request from the server: straight to the app, or through its layers (which then
@@ -1131,6 +1150,9 @@ impl AppService {
                 response.headers_mut().insert(ALLOW, allow.clone());
                 State::Ready(Some(Box::new(response)))
             }
+            Lookup::NotFound if self.inner.docs.is_some() => {
+                self.docs_or_not_found(parts, body, remote, &mut fallback)
+            }
             Lookup::NotFound => match self.error_page(
                 &parts,
                 |group| group.not_found.as_ref(),
@@ -1146,6 +1168,43 @@ impl AppService {
         let finish =
             (log.is_some() || fallback.is_some()).then(|| Box::new(Finish { log, fallback }));
         ResponseFuture { state, head, finish }
+    }
+
+    /// A request no route of the app takes: the docs', or the 404 page.
+    #[cold]
+    fn docs_or_not_found(
+        &self,
+        parts: http::request::Parts,
+        body: RequestBody,
+        remote: Option<std::net::SocketAddr>,
+        fallback: &mut Option<(StatusCode, Option<HeaderValue>)>,
+    ) -> State {
+        let docs = self.inner.docs.as_ref().map(|d| d.lookup(&parts.method, parts.uri.path()));
+        match docs {
+            Some(Lookup::Found { route, params }) => {
+                let names = route.param_names.clone();
+                let shared = self.inner.shared.clone();
+                let request = Request::new(parts, body, params, names, shared, remote);
+                self.call(&route.chain, &route.handler, request)
+            }
+            Some(Lookup::MethodNotAllowed { allow }) => {
+                let mut response =
+                    Error::http(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+                        .into_response();
+                response.headers_mut().insert(ALLOW, allow.clone());
+                State::Ready(Some(Box::new(response)))
+            }
+            _ => {
+                let page: fn(&Group) -> Option<&RouteHandler> = |group| group.not_found.as_ref();
+                match self.error_page(&parts, page, &self.inner.not_found) {
+                    Some((chain, handler)) => {
+                        *fallback = Some((StatusCode::NOT_FOUND, None));
+                        self.call(chain, handler, self.bare_request(parts, body, remote))
+                    }
+                    None => State::Ready(Some(Box::new(Error::not_found().into_response()))),
+                }
+            }
+        }
     }
 
     /// The handler of an error page (`page` of a group, or the app's) for a request, with

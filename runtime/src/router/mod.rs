@@ -44,8 +44,6 @@ pub(crate) struct Route {
     pub(crate) requires: Option<fn(&mut Requirements)>,
     /// Whether cross-origin protection applies to it.
     pub(crate) cross_origin: bool,
-    /// Whether `AppService::routes` lists it (not the docs' own routes).
-    pub(crate) listed: bool,
 }
 
 /// The routes of one shape.
@@ -210,7 +208,6 @@ mod tests {
                     doc: None,
                     requires: None,
                     cross_origin: true,
-                    listed: true,
                 }
             })
             .collect();
