@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use cookie_route::http::{HeaderValue, Method, StatusCode, header};
 use cookie_route::{App, Cookie, Error, IntoResponse, Request, Response, TestServer};
+use cookie_route_test_support::logs::Captured;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -176,25 +177,10 @@ async fn trace_layer_logs_each_request_with_its_status() {
     );
     assert_eq!(client.get("/text").send().await.status(), 200);
     assert_eq!(client.get("/nowhere").send().await.status(), 404);
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     let finished: Vec<&str> =
         logs.lines().filter(|l| l.contains("finished processing request")).collect();
     assert_eq!(finished.len(), 2, "{logs}");
     assert!(finished[0].contains("status=200") && finished[0].contains("uri=/text"), "{logs}");
     assert!(finished[1].contains("status=404") && finished[1].contains("uri=/nowhere"), "{logs}");
-}
-
-/// A log writer that keeps what it is given.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

@@ -2,11 +2,9 @@
 //! log line of cookie-route's during a run full of failures (tampered cookies, a session too
 //! large, a signed cookie read without keys), captured at TRACE, is searched for the secrets.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use cookie_route::prelude::*;
 use cookie_route::{Keys, Session, SessionConfig, TestClient};
+use cookie_route_test_support::logs::Captured;
 
 const SECRET: &str = "a secret that must never be logged, 32+ bytes long";
 const USER: &str = "secret-user-name-7f3a";
@@ -32,20 +30,6 @@ async fn huge(session: Session) -> Result<&'static str, Error> {
 #[cookie_route(GET "/token")]
 async fn token(#[cookie(signed)] token: Option<String>) -> String {
     token.unwrap_or_default()
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[tokio::test]
@@ -85,7 +69,7 @@ async fn logs_and_bodies_keep_secrets() {
     let keyless = TestClient::new(App::declared());
     bodies.push(keyless.get("/token").cookie("token", signed.value()).send().await.text());
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("did not verify"), "the failures were logged:\n{logs}");
     assert!(logs.contains("session cannot be sent") || logs.contains("request failed"), "{logs}");
     for secret in [SECRET, USER, TOKEN, session.as_str(), signed.value()] {

@@ -8,13 +8,12 @@
 //! Each test captures the logs of its own thread (a current-thread runtime serves the app on
 //! the test's thread), so that tests running side by side do not count each other's lines.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cookie_route::prelude::*;
 use cookie_route::session::RedisStore;
 use cookie_route::{Keys, Session, SessionConfig, TestClient, TestResponse, TestServer};
+use cookie_route_test_support::logs::Captured;
 use cookie_route_test_support::redis::TestRedis;
 
 const SECRET: &str = "a secret for the failure tests, long enough to derive keys";
@@ -44,31 +43,6 @@ async fn me(session: Session) -> (StatusCode, String) {
 #[cookie_route(GET "/health")]
 async fn health() -> &'static str {
     "ok"
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-
-    /// How many lines hold `needle`.
-    fn count(&self, needle: &str) -> usize {
-        self.text().lines().filter(|line| line.contains(needle)).count()
-    }
 }
 
 /// Captures this thread's log lines of cookie-route's, at `debug`, until the guard drops.

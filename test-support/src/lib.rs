@@ -3,7 +3,8 @@
 //! - [`raw`]: HTTP/1.1 written byte for byte on a `TcpStream` and the responses read back,
 //!   for what no well-behaved client sends (malformed, smuggling, slow requests);
 //! - [`h2c`]: an HTTP/2 connection with prior knowledge (no TLS, no upgrade);
-//! - [`redis`]: a Redis server for one test.
+//! - [`redis`]: a Redis server for one test;
+//! - [`logs`]: log lines captured in memory.
 //!
 //! Servers and clients over real HTTP are the runtime's own `TestServer` and `TestClient`
 //! (feature `test-client`). This crate is a dev-dependency of the workspace only and is not
@@ -14,6 +15,7 @@ use std::future::IntoFuture;
 use std::time::Duration;
 
 pub mod h2c;
+pub mod logs;
 pub mod raw;
 pub mod redis;
 
