@@ -119,8 +119,7 @@ impl App {
     #[track_caller]
     #[must_use]
     pub fn route(self, method: Method, path: &str, handler: impl Handler) -> Self {
-        let caller = Location::caller();
-        let location = format!("{}:{}:{}", caller.file(), caller.line(), caller.column());
+        let location = caller_location();
         self.route_at(method, path, handler, location)
     }
 
@@ -434,8 +433,7 @@ impl App {
     #[track_caller]
     #[must_use]
     pub fn nest(mut self, prefix: &str, group: App) -> Self {
-        let caller = Location::caller();
-        let here = format!("{}:{}:{}", caller.file(), caller.line(), caller.column());
+        let here = caller_location();
         if let Err(e) = check_prefix("App::nest", prefix, &here) {
             self.errors.push(e);
             return self;
@@ -578,8 +576,7 @@ impl App {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        let caller = Location::caller();
-        let here = format!("{}:{}:{}", caller.file(), caller.line(), caller.column());
+        let here = caller_location();
         if let Err(e) = check_prefix("App::nest_service", prefix, &here) {
             self.errors.push(e);
             return self;
@@ -923,6 +920,13 @@ impl App {
         }
         Ok(AppService { layered: Some(layered), ..app })
     }
+}
+
+/// `file:line:col` of the code that called the `#[track_caller]` method this is called in.
+#[track_caller]
+fn caller_location() -> String {
+    let caller = Location::caller();
+    format!("{}:{}:{}", caller.file(), caller.line(), caller.column())
 }
 
 /// Whether `prefix` can be a group's or a mounted service's: a path pattern such as `/api`
