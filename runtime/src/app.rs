@@ -1047,15 +1047,26 @@ impl AppService {
         request: http::Request<RequestBody>,
         remote: Option<std::net::SocketAddr>,
     ) -> ResponseFuture {
-        if let Some(groups) = &self.inner.groups
-            && groups.intercept
-        {
-            return match groups.find(request.uri().path()).and_then(|g| g.layered.as_ref()) {
-                Some(layered) => self.through_group(layered, request, remote),
-                None => self.past_group_layers(request, remote),
-            };
+        match &self.inner.groups {
+            Some(groups) if groups.intercept => self.into_group(groups, request, remote),
+            _ => self.route(request, remote),
         }
-        self.route(request, remote)
+    }
+
+    /// A request of an app with a group that has layers or a mounted service: through the
+    /// layers of the group whose prefix its path is under, if that group has some.
+    #[cold]
+    #[inline(never)]
+    fn into_group(
+        &self,
+        groups: &crate::group::Groups,
+        request: http::Request<RequestBody>,
+        remote: Option<std::net::SocketAddr>,
+    ) -> ResponseFuture {
+        match groups.find(request.uri().path()).and_then(|g| g.layered.as_ref()) {
+            Some(layered) => self.through_group(layered, request, remote),
+            None => self.past_group_layers(request, remote),
+        }
     }
 
     /// A request past its group's layers: to the service mounted at a prefix of its path,
@@ -1073,6 +1084,18 @@ impl AppService {
             }
             return self.through_layers(&service, request);
         }
+        self.route_cold(request, remote)
+    }
+
+    /// [`Self::route`] out of line, for the paths through groups: the one copy inlined is
+    /// the one on the way of every other request.
+    #[cold]
+    #[inline(never)]
+    fn route_cold(
+        &self,
+        request: http::Request<RequestBody>,
+        remote: Option<std::net::SocketAddr>,
+    ) -> ResponseFuture {
         self.route(request, remote)
     }
 

@@ -66,6 +66,20 @@ impl Body {
         Self { kind: BodyKind::Raised(Box::new(error)) }
     }
 
+    /// Puts `body` in place of this one. The old body is dropped only when it holds
+    /// something: a temporal response's body is empty until its handler's value is written
+    /// on it, and skipping the drop glue's call there is measurable on every request.
+    #[inline]
+    pub(crate) fn replace(&mut self, body: Body) {
+        let old = std::mem::replace(self, body);
+        if matches!(old.kind, BodyKind::Empty) {
+            // Nothing to free: `Empty` owns nothing.
+            std::mem::forget(old);
+        } else {
+            drop(old);
+        }
+    }
+
     /// Whether the body holds an error for the app's error handlers.
     #[inline]
     pub(crate) fn is_raised(&self) -> bool {

@@ -81,10 +81,11 @@ impl Response {
     /// merging it into `Response::with_body(content_type, body)` gives (its status, headers
     /// and cookies win), without building that second response.
     pub(crate) fn with_body_on(&mut self, content_type: &'static str, body: impl Into<Body>) {
-        if !self.headers.contains_key(header::CONTENT_TYPE) {
+        // Most temporal responses have no header yet: no lookup then.
+        if self.headers.is_empty() || !self.headers.contains_key(header::CONTENT_TYPE) {
             self.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
-        self.body = body.into();
+        self.body.replace(body.into());
     }
 
     /// `value` serialized as JSON, with `status`. A value that cannot be serialized is a
