@@ -1048,7 +1048,7 @@ impl AppService {
         remote: Option<std::net::SocketAddr>,
     ) -> ResponseFuture {
         match &self.inner.groups {
-            Some(groups) if groups.intercept => self.into_group(groups, request, remote),
+            Some(groups) if groups.intercept => self.enter_group(groups, request, remote),
             _ => self.route(request, remote),
         }
     }
@@ -1057,7 +1057,7 @@ impl AppService {
     /// layers of the group whose prefix its path is under, if that group has some.
     #[cold]
     #[inline(never)]
-    fn into_group(
+    fn enter_group(
         &self,
         groups: &crate::group::Groups,
         request: http::Request<RequestBody>,
