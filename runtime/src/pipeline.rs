@@ -27,7 +27,7 @@ use cookie::Cookie;
 use http::StatusCode;
 
 use crate::body::Body;
-use crate::model::{FilterOptions, ResponseModel, filter_to_vec};
+use crate::model::{FilterOptions, ResponseModel, ResponseValidationError, filter_to_vec};
 use crate::response::{IntoResponse, Json, Response};
 use crate::session::Session;
 use crate::shared::Shared;
@@ -231,12 +231,20 @@ impl<T: serde::Serialize> ModelOutput for Json<T> {
         temporal: &mut Response,
         options: &FilterOptions,
     ) {
-        match filter_to_vec(&self.0, M::schema(), options) {
-            Ok(bytes) => temporal.with_body_on("application/json", bytes),
-            Err(error) => {
-                tracing::error!(%error, "ResponseValidationError");
-                Response::internal_server_error().respond_on(temporal);
-            }
+        write_filtered(temporal, filter_to_vec(&self.0, M::schema(), options));
+    }
+}
+
+const APPLICATION_JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
+
+/// The filtered body onto the temporal response, or a logged 500: out of the generic
+/// [`ModelOutput`] impl, so compiled once rather than for each type.
+fn write_filtered(temporal: &mut Response, filtered: Result<Vec<u8>, ResponseValidationError>) {
+    match filtered {
+        Ok(bytes) => temporal.with_typed_body_on(APPLICATION_JSON, bytes.into()),
+        Err(error) => {
+            tracing::error!(%error, "ResponseValidationError");
+            Response::internal_server_error().respond_on(temporal);
         }
     }
 }

@@ -192,7 +192,8 @@ macro_rules! declared_handler {
             Fut: Future,
         {
             type Future = Fut;
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             #[allow(non_snake_case, reason = "the arguments are named for their types")]
             fn call_declared(&self, ($($a,)*): ($($a,)*)) -> Fut {
                 self($($a),*)

@@ -80,12 +80,19 @@ impl Response {
     /// Gives this temporal response `body` and, unless it has one, a `Content-Type`: what
     /// merging it into `Response::with_body(content_type, body)` gives (its status, headers
     /// and cookies win), without building that second response.
+    #[inline] // its callers' constant `content_type` is then checked at compile time
     pub(crate) fn with_body_on(&mut self, content_type: &'static str, body: impl Into<Body>) {
+        self.with_typed_body_on(HeaderValue::from_static(content_type), body.into());
+    }
+
+    /// [`Self::with_body_on`] with the `Content-Type` as a header value already.
+    #[inline]
+    pub(crate) fn with_typed_body_on(&mut self, content_type: HeaderValue, body: Body) {
         // Most temporal responses have no header yet: no lookup then.
         if self.headers.is_empty() || !self.headers.contains_key(header::CONTENT_TYPE) {
-            self.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            self.headers.insert(header::CONTENT_TYPE, content_type);
         }
-        self.body.replace(body.into());
+        self.body.replace(body);
     }
 
     /// `value` serialized as JSON, with `status`. A value that cannot be serialized is a

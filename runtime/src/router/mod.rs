@@ -162,7 +162,8 @@ impl Router {
     /// Finds the route for `method` and `path`. `HEAD` falls back to `GET`. Inlined into
     /// the dispatcher, its one caller on the way of a request, as a call it costs ~50
     /// instructions per request.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn lookup(&self, method: &Method, path: &str) -> Lookup<'_> {
         let mut params = Params::default();
         let Some(leaf) = self.tree.find(path, &mut params) else {

@@ -44,7 +44,8 @@ impl Sh {
 }
 
 /// The shape without its `Nullable` layers, and whether there were any.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub(super) fn resolve(mut shape: Shape) -> (Sh, bool) {
     let mut nullable = false;
     loop {
@@ -88,7 +89,8 @@ pub(super) struct Expect {
 }
 
 impl Expect {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(super) fn new(shape: Shape, top: bool) -> Self {
         let (sh, nullable) = resolve(shape);
         Self { sh, nullable, top }
@@ -99,7 +101,8 @@ impl Expect {
 
     /// The expectation of a model's field, from the code kept in its key slot (see [`Key`]):
     /// scalar shapes without a call to the field's `shape` function.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(super) fn of_field(field: &FieldSchema, code: u8) -> Self {
         let sh = match code & SHAPE_MASK {
             SHAPE_STR => Sh::Str,
@@ -221,7 +224,8 @@ pub(super) struct Ctx<'o> {
 }
 
 impl<'o> Ctx<'o> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(super) fn new(options: &'o FilterOptions) -> Self {
         let omitting = options.exclude_none || options.exclude_defaults;
         let filtering = options.include.is_some() || !options.exclude.is_empty();
@@ -246,7 +250,8 @@ impl<'o> Ctx<'o> {
 
     /// Whether the reference filter must write the value instead. Gives the scratch back to the
     /// thread.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(super) fn finish(self) -> bool {
         let Self { depth, fallback, mut scratch, .. } = self;
         if depth > 0 {
@@ -258,7 +263,8 @@ impl<'o> Ctx<'o> {
     }
 
     /// `schema`'s keys, made now if this thread has not kept them.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn known(&mut self, schema: &'static ModelSchema) -> Known {
         // Statics live forever: an address names one schema for good.
         let id = std::ptr::from_ref(schema).addr();
@@ -281,7 +287,8 @@ impl<'o> Ctx<'o> {
     }
 
     /// Opens a frame: the caller sets its fields.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn open(&mut self) -> &mut Frame {
         let frames = &mut self.scratch.frames;
         if self.depth == frames.len() {
@@ -292,7 +299,8 @@ impl<'o> Ctx<'o> {
     }
 
     /// Opens a model's object.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(super) fn open_model(&mut self, schema: &'static ModelSchema, top: bool) {
         self.out.push(b'{');
         let known = self.known(schema);
@@ -314,7 +322,8 @@ impl<'o> Ctx<'o> {
     }
 
     /// Opens a map's object or a list's array.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(super) fn open_items(&mut self, kind: Kind, items: Expect) {
         self.out.push(if kind == Kind::List { b'[' } else { b'{' });
         let frame = self.open();

@@ -54,7 +54,8 @@ use super::shape::{ModelSchema, Shape};
 use context::{Ctx, Expect, Sh};
 use error::Error;
 use reference::{filter_shape_to_vec_reference, filter_to_vec_reference};
-use serializer::write_expected;
+use serializer::{write_expected, write_shaped};
+use tree::{Tree, to_tree};
 
 /// FastAPI's `response_model_*` options. `include` and `exclude` name top-level fields by
 /// their JSON names; the `exclude_*` flags apply at every depth.
@@ -100,23 +101,26 @@ pub fn filter_to_vec<T: Serialize + ?Sized>(
 ) -> Result<Vec<u8>, ResponseValidationError> {
     let mut out = Vec::new();
     let root = Expect { sh: Sh::Model(schema), nullable: false, top: true };
-    match stream(value, root, options, &mut out) {
+    // A model is never `Any`: straight to the filter's serializer, so that no other
+    // serializer is compiled for `T` on this path.
+    match stream(|ctx| write_shaped(value, root, ctx), options, &mut out) {
         Ok(()) => Ok(out),
-        Err(failed) => model_failed(value, schema, options, failed),
+        Err(failed) => model_failed(&|| to_tree(value), schema, options, failed),
     }
 }
 
-/// [`filter_to_vec`] when the streaming filter gave up.
+/// [`filter_to_vec`] when the streaming filter gave up. Not generic: what is compiled for
+/// each type is only the closure that makes its tree.
 #[cold]
 #[inline(never)]
-fn model_failed<T: Serialize + ?Sized>(
-    value: &T,
+fn model_failed(
+    tree: &dyn Fn() -> Result<Tree, Error>,
     schema: &'static ModelSchema,
     options: &FilterOptions,
     failed: Failed,
 ) -> Result<Vec<u8>, ResponseValidationError> {
     match failed {
-        Failed::Repeated => filter_to_vec_reference(value, schema, options),
+        Failed::Repeated => filter_to_vec_reference(tree(), schema, options),
         Failed::Invalid(error) => Err(error.into_public(schema.name)),
     }
 }
@@ -135,24 +139,26 @@ pub fn filter_shape_to_vec<T: Serialize + ?Sized>(
     options: &FilterOptions,
 ) -> Result<Vec<u8>, ResponseValidationError> {
     let mut out = Vec::new();
-    match stream(value, Expect::new(shape, true), options, &mut out) {
+    let expect = Expect::new(shape, true);
+    match stream(|ctx| write_expected(value, expect, ctx), options, &mut out) {
         Ok(()) => Ok(out),
-        Err(failed) => shape_failed(value, shape, model_name, options, failed),
+        Err(failed) => shape_failed(&|| to_tree(value), shape, model_name, options, failed),
     }
 }
 
-/// [`filter_shape_to_vec`] when the streaming filter gave up.
+/// [`filter_shape_to_vec`] when the streaming filter gave up (not generic, as
+/// [`model_failed`]).
 #[cold]
 #[inline(never)]
-fn shape_failed<T: Serialize + ?Sized>(
-    value: &T,
+fn shape_failed(
+    tree: &dyn Fn() -> Result<Tree, Error>,
     shape: Shape,
     model_name: &'static str,
     options: &FilterOptions,
     failed: Failed,
 ) -> Result<Vec<u8>, ResponseValidationError> {
     match failed {
-        Failed::Repeated => filter_shape_to_vec_reference(value, shape, model_name, options),
+        Failed::Repeated => filter_shape_to_vec_reference(tree(), shape, model_name, options),
         Failed::Invalid(error) => Err(error.into_public(model_name)),
     }
 }
@@ -165,7 +171,8 @@ enum Failed {
     Invalid(Error),
 }
 
-/// Writes `value` as `expect` describes it into `dest` (a partial body if it fails).
+/// Writes a value with `write` (which writes it as the filter expects it) into `dest` (a
+/// partial body if it fails).
 ///
 /// The output ends up in the caller's own local (the public functions are inlined). Returned
 /// inside the `Result`, the `Vec` was written field by field just before the return, and a
@@ -173,14 +180,13 @@ enum Failed {
 /// small model takes (an empty model: 32 ns through `unwrap`, 26 ns when only its length was
 /// read). Copied into `dest` whole, it is not. Writing through `dest` all along was slower:
 /// every write then loads the pointer first.
-fn stream<T: Serialize + ?Sized>(
-    value: &T,
-    expect: Expect,
+fn stream(
+    write: impl FnOnce(&mut Ctx<'_>) -> Result<bool, Error>,
     options: &FilterOptions,
     dest: &mut Vec<u8>,
 ) -> Result<(), Failed> {
     let mut ctx = Ctx::new(options);
-    let written = write_expected(value, expect, &mut ctx);
+    let written = write(&mut ctx);
     *dest = std::mem::take(&mut ctx.out);
     match (ctx.finish(), written) {
         (true, _) => Err(Failed::Repeated),

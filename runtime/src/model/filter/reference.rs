@@ -1,17 +1,17 @@
 //! The reference filter: serialize to a `Tree`, then filter it. Simple and slow; the oracle of
 //! the tests, and the fallback for values that repeat a field.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::context::{Sh, resolve};
-use super::tree::{Tree, default_tree, to_tree};
+use super::error::Error;
+use super::tree::{Tree, default_tree};
 use super::{FilterOptions, ResponseValidationError};
 use crate::model::{ModelSchema, Shape};
 
 /// [`filter_to_vec`](super::filter_to_vec), written the simple way.
-pub(super) fn filter_to_vec_reference<T: Serialize + ?Sized>(
-    value: &T,
+pub(super) fn filter_to_vec_reference(
+    value: Result<Tree, Error>,
     schema: &'static ModelSchema,
     options: &FilterOptions,
 ) -> Result<Vec<u8>, ResponseValidationError> {
@@ -20,14 +20,14 @@ pub(super) fn filter_to_vec_reference<T: Serialize + ?Sized>(
         path: path.to_owned(),
         message,
     };
-    let value = to_tree(value).map_err(|e| fail("$", e.to_string()))?;
+    let value = value.map_err(|e| fail("$", e.to_string()))?;
     let filtered = model(value, schema, options, true, "$").map_err(|(p, m)| fail(&p, m))?;
     serde_json::to_vec(&filtered).map_err(|e| fail("$", e.to_string()))
 }
 
 /// [`filter_shape_to_vec`](super::filter_shape_to_vec), written the simple way.
-pub(super) fn filter_shape_to_vec_reference<T: Serialize + ?Sized>(
-    value: &T,
+pub(super) fn filter_shape_to_vec_reference(
+    value: Result<Tree, Error>,
     shape: Shape,
     model_name: &'static str,
     options: &FilterOptions,
@@ -37,7 +37,7 @@ pub(super) fn filter_shape_to_vec_reference<T: Serialize + ?Sized>(
         path: path.to_owned(),
         message,
     };
-    let value = to_tree(value).map_err(|e| fail("$", e.to_string()))?;
+    let value = value.map_err(|e| fail("$", e.to_string()))?;
     let filtered = shaped(value, shape, options, true, "$").map_err(|(p, m)| fail(&p, m))?;
     serde_json::to_vec(&filtered).map_err(|e| fail("$", e.to_string()))
 }

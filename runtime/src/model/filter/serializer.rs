@@ -27,7 +27,8 @@ pub(super) fn write_any<T: Serialize + ?Sized>(
 }
 
 /// Writes `value` as `shape` describes it; `true` if it wrote `null`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub(super) fn write_value<T: Serialize + ?Sized>(
     value: &T,
     shape: Shape,
@@ -37,7 +38,8 @@ pub(super) fn write_value<T: Serialize + ?Sized>(
     write_expected(value, Expect::new(shape, top), ctx)
 }
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub(super) fn write_expected<T: Serialize + ?Sized>(
     value: &T,
     expect: Expect,
@@ -46,6 +48,20 @@ pub(super) fn write_expected<T: Serialize + ?Sized>(
     if let Sh::Any = expect.sh {
         return write_any(value, &mut ctx.out);
     }
+    ctx.expect = expect;
+    value.serialize(ShapeSer(ctx))
+}
+
+/// [`write_expected`] for an `expect` that is not [`Sh::Any`] (a model): without the branch
+/// that would compile serde_json's serializer for `T` too.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+pub(super) fn write_shaped<T: Serialize + ?Sized>(
+    value: &T,
+    expect: Expect,
+    ctx: &mut Ctx<'_>,
+) -> Result<bool, Error> {
+    debug_assert!(!matches!(expect.sh, Sh::Any));
     ctx.expect = expect;
     value.serialize(ShapeSer(ctx))
 }
@@ -95,7 +111,8 @@ impl<'a, 'o> ShapeSer<'a, 'o> {
         Ok(Compound(self.0))
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn object(self) -> Result<Compound<'a, 'o>, Error> {
         let expect = self.0.expect;
         match expect.sh {
@@ -339,12 +356,14 @@ impl<'a, 'o> ser::Serializer for ShapeSer<'a, 'o> {
         self.variant(tree::tuple_variant(name, index, variant, len))
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, Error> {
         self.object()
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, 'o>, Error> {
         self.object()
     }
@@ -431,7 +450,8 @@ impl Compound<'_, '_> {
     }
 
     /// Closes the innermost frame.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn close(self) -> Result<bool, Error> {
         let ctx = self.0;
         let frame = &ctx.scratch.frames[ctx.depth - 1];
@@ -499,7 +519,8 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = bool;
     type Error = Error;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
@@ -529,7 +550,8 @@ impl ser::SerializeStruct for Compound<'_, '_> {
         struct_field_slow(ctx, key, value)
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn end(self) -> Result<bool, Error> {
         self.close()
     }
