@@ -70,6 +70,7 @@ impl Frame<'_> {
     .flash.error {{ background: #fee; }}
     .note {{ border-top: 1px solid #ccc; padding: .5rem 0; }}
     .note pre {{ white-space: pre-wrap; font-family: inherit; }}
+    .note .meta {{ color: #555; display: flex; gap: 1rem; align-items: center; }}
   </style>
 </head>
 <body>
@@ -150,8 +151,8 @@ pub(crate) fn notes(frame: &Frame<'_>, notes: &[Note]) -> String {
       <article class="note" id="note-{id}">
         <h2>{title}</h2>
         <pre>{body}</pre>
-        <p><time>{created_at}</time>
-          <form method="post" action="/notes/{id}/delete">{token}<button>Delete</button></form></p>
+        <div class="meta"><time>{created_at}</time>
+          <form method="post" action="/notes/{id}/delete">{token}<button>Delete</button></form></div>
       </article>"#,
             id = note.id,
             title = escape(&note.title),
