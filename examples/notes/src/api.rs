@@ -24,9 +24,9 @@ pub(crate) struct Credentials {
     password: String,
 }
 
-/// The account, as the API shows it.
+/// The account, as the API shows it (the `response_model` of sign-up and log-in).
 #[derive(Debug, Serialize, ResponseModel, JsonSchema)]
-pub(crate) struct Account {
+pub(crate) struct UserOut {
     username: String,
 }
 
@@ -50,29 +50,29 @@ pub(crate) async fn json_bodies_only(request: Request, next: Next) -> Response {
 
 /// Creates an account (passwords have at least 8 characters) and logs it in: the session
 /// cookie comes with the answer.
-#[cookie_route(POST "/signup", group = "api", status = 201, response_model = Account, tags = ["auth"])]
+#[cookie_route(POST "/signup", group = "api", status = 201, response_model = UserOut, tags = ["auth"])]
 async fn signup(
     #[body] credentials: Json<Credentials>,
     session: Session,
     db: State<Db>,
-) -> Result<Json<Account>, Raised> {
+) -> Result<Json<UserOut>, Raised> {
     let Json(Credentials { username, password }) = credentials;
     let user = auth::sign_up(&db, &username, password).await?;
     auth::start_session(&session, &user);
-    Ok(Json(Account { username: user.username }))
+    Ok(Json(UserOut { username: user.username }))
 }
 
 /// Logs in: the session cookie comes with the answer.
-#[cookie_route(POST "/login", group = "api", response_model = Account, tags = ["auth"])]
+#[cookie_route(POST "/login", group = "api", response_model = UserOut, tags = ["auth"])]
 async fn login(
     #[body] credentials: Json<Credentials>,
     session: Session,
     db: State<Db>,
-) -> Result<Json<Account>, Raised> {
+) -> Result<Json<UserOut>, Raised> {
     let Json(Credentials { username, password }) = credentials;
     let user = auth::log_in(&db, &username, password).await?;
     auth::start_session(&session, &user);
-    Ok(Json(Account { username: user.username }))
+    Ok(Json(UserOut { username: user.username }))
 }
 
 /// Ends the session.
