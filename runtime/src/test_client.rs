@@ -97,6 +97,38 @@ impl TestClient {
         Self::with_parts(Transport::InProcess(service), base)
     }
 
+    /// A client over HTTP/1.1 to a server that is already running at `base`
+    /// (`http://HOST:PORT`), such as the app's own binary that a test started as a process:
+    /// a path goes to `base`, an absolute URL where it names. The same client as
+    /// [`TestServer::client`](crate::TestServer::client) gives, with its own cookie jar.
+    ///
+    /// ```
+    /// use cookie_route::{App, Cookie, Request, Response, TestClient, TestServer};
+    ///
+    /// async fn set(_: Request) -> Result<Response, cookie_route::Error> {
+    ///     let mut response = Response::new();
+    ///     response.set_cookie(Cookie::new("visited", "yes"))?;
+    ///     Ok(response)
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // Any server: here one in the test, but a child process's address does as well.
+    /// let server = TestServer::start(App::new().get("/", set)).await;
+    /// let browser = TestClient::http(server.base_url());
+    /// assert_eq!(browser.get("/").send().await.status(), 200);
+    /// assert_eq!(browser.cookie("visited").as_deref(), Some("yes"));
+    /// # });
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `base` is not an absolute `http://` URL.
+    pub fn http(base: &str) -> Self {
+        let url = Url::parse(base).unwrap_or_else(|e| panic!("invalid base URL `{base}`: {e}"));
+        assert_eq!(url.scheme(), "http", "TestClient::http speaks plain HTTP: `{base}`");
+        Self::over_http(url)
+    }
+
     /// A client that sends its requests over HTTP/1.1, to `base` for a path (what
     /// [`TestServer::client`](crate::TestServer::client) gives).
     pub(crate) fn over_http(base: Url) -> Self {

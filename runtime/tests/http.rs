@@ -536,3 +536,26 @@ async fn the_remote_address_reaches_the_handler() {
     let body = response.into_body().collect().await.unwrap();
     assert_eq!(&body[..], b"none");
 }
+
+// --- Over HTTP, to a server started elsewhere ------------------------------------------------
+
+/// `TestClient::http` is the client of a server it did not start (a test's child process):
+/// over a socket, with its own jar.
+#[tokio::test]
+async fn a_client_for_a_running_server_keeps_its_cookies_over_http() {
+    let server = TestServer::start(common::app()).await;
+    let client = cookie_route::TestClient::http(server.base_url());
+    let res = client.get("/set").send().await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(client.cookie("username").as_deref(), Some("JohnDoe"));
+    let res = client.get(&server.url("/get")).send().await;
+    assert_eq!(res.json::<Value>(), json!({ "username": "JohnDoe" }));
+    assert_eq!(server.client().cookie("username"), None, "a jar per client");
+    assert_stops(server.stop()).await;
+}
+
+#[test]
+#[should_panic(expected = "plain HTTP")]
+fn a_client_over_http_refuses_another_scheme() {
+    let _ = cookie_route::TestClient::http("https://example.com");
+}

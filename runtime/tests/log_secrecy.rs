@@ -1,3 +1,4 @@
+#![cfg(feature = "test-client")]
 //! Nothing in logs or error bodies reveals a key, a cookie value or a session value: every
 //! log line of cookie-route's during a run full of failures (tampered cookies, a session too
 //! large, a signed cookie read without keys), captured at TRACE, is searched for the secrets.
