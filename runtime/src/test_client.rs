@@ -97,6 +97,30 @@ impl TestClient {
         Self::with_parts(Transport::InProcess(service), base)
     }
 
+    /// A client that sends its requests over HTTP/1.1 to a server that this process did not
+    /// start (another program, such as an example run as a child process): a path goes to
+    /// `base`, an absolute URL where it says.
+    ///
+    /// ```
+    /// use cookie_route::{App, Request, TestClient, TestServer};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let server = TestServer::start(App::new().get("/", |_: Request| async { "hi" })).await;
+    /// // Any server's address, say one a child process printed.
+    /// let client = TestClient::http(server.base_url());
+    /// assert_eq!(client.get("/").send().await.text(), "hi");
+    /// # });
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `base` is not an absolute `http://` URL.
+    pub fn http(base: &str) -> Self {
+        let url = Url::parse(base).unwrap_or_else(|e| panic!("invalid base URL `{base}`: {e}"));
+        assert_eq!(url.scheme(), "http", "TestClient::http sends plain HTTP: `{base}`");
+        Self::over_http(url)
+    }
+
     /// A client that sends its requests over HTTP/1.1, to `base` for a path (what
     /// [`TestServer::client`](crate::TestServer::client) gives).
     pub(crate) fn over_http(base: Url) -> Self {
