@@ -36,9 +36,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), StartError> {
-    let server = App::declared().bind(address(8002)?).await?;
+    // Ctrl-C and SIGTERM stop it gracefully from the moment it says where it listens.
+    let server =
+        App::declared().bind(address(8002)?).await?.with_graceful_shutdown(shutdown_signal());
     println!("listening on http://{}", server.local_addr()?);
-    server.with_graceful_shutdown(shutdown_signal()).await
+    server.await
 }
 
 /// `HOST:PORT` from the environment, as the repository's example app reads them.

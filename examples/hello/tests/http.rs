@@ -35,6 +35,14 @@ async fn says_hello_then_stops_on_sigterm() {
 }
 
 #[test]
+fn a_sigterm_as_soon_as_it_says_where_it_listens_is_a_graceful_shutdown() {
+    for _ in 0..5 {
+        let stderr = Program::start(hello("0"), Duration::from_secs(10)).stop();
+        assert!(stderr.contains("shutting down"), "{stderr}");
+    }
+}
+
+#[test]
 fn a_bad_port_stops_it_with_one_line_naming_the_variable() {
     let output = hello("eighty").output().expect("hello runs");
     assert_eq!(output.status.code(), Some(1));

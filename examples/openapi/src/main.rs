@@ -130,9 +130,10 @@ async fn run() -> Result<(), StartError> {
         .with_version("1.0.0")
         .with_description("A small library: books, and the visitor's last one, in a cookie.");
     let app = App::declared().docs(docs).state(Library::default());
-    let server = app.bind(address(8007)?).await?;
+    // Ctrl-C and SIGTERM stop it gracefully from the moment it says where it listens.
+    let server = app.bind(address(8007)?).await?.with_graceful_shutdown(shutdown_signal());
     println!("listening on http://{}", server.local_addr()?);
-    server.with_graceful_shutdown(shutdown_signal()).await
+    server.await
 }
 
 /// `HOST:PORT` from the environment, as the repository's example app reads them.

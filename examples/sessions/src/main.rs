@@ -143,9 +143,10 @@ async fn run() -> Result<(), StartError> {
         .keys(Keys::from_env_or_ephemeral()?)
         .sessions(store.config().await?)
         .state(store);
-    let server = app.bind(address).await?;
+    // Ctrl-C and SIGTERM stop it gracefully from the moment it says where it listens.
+    let server = app.bind(address).await?.with_graceful_shutdown(shutdown_signal());
     println!("listening on http://{}", server.local_addr()?);
-    server.with_graceful_shutdown(shutdown_signal()).await
+    server.await
 }
 
 /// `HOST:PORT` from the environment, as the repository's example app reads them.

@@ -87,9 +87,14 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), StartError> {
     // COOKIE_ROUTE_SECRET_KEY and COOKIE_ROUTE_SECRET_KEY_FALLBACKS.
     let keys = Keys::from_env_or_ephemeral()?;
-    let server = App::declared().keys(keys).bind(address(8004)?).await?;
+    // Ctrl-C and SIGTERM stop it gracefully from the moment it says where it listens.
+    let server = App::declared()
+        .keys(keys)
+        .bind(address(8004)?)
+        .await?
+        .with_graceful_shutdown(shutdown_signal());
     println!("listening on http://{}", server.local_addr()?);
-    server.with_graceful_shutdown(shutdown_signal()).await
+    server.await
 }
 
 /// `HOST:PORT` from the environment, as the repository's example app reads them.

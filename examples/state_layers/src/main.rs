@@ -161,9 +161,13 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), StartError> {
     let address = address(8006)?;
-    let server = app(Keys::from_env_or_ephemeral()?).bind(address).await?;
+    // Ctrl-C and SIGTERM stop it gracefully from the moment it says where it listens.
+    let server = app(Keys::from_env_or_ephemeral()?)
+        .bind(address)
+        .await?
+        .with_graceful_shutdown(shutdown_signal());
     println!("listening on http://{}", server.local_addr()?);
-    server.with_graceful_shutdown(shutdown_signal()).await
+    server.await
 }
 
 /// `HOST:PORT` from the environment, as the repository's example app reads them.
