@@ -4,7 +4,8 @@
 //!   for what no well-behaved client sends (malformed, smuggling, slow requests);
 //! - [`h2c`]: an HTTP/2 connection with prior knowledge (no TLS, no upgrade);
 //! - [`redis`]: a Redis server for one test;
-//! - [`logs`]: log lines captured in memory.
+//! - [`logs`]: log lines captured in memory;
+//! - [`program`]: a program that serves HTTP, run as a child process (the `examples/`).
 //!
 //! Servers and clients over real HTTP are the runtime's own `TestServer` and `TestClient`
 //! (feature `test-client`). This crate is a dev-dependency of the workspace only and is not
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 pub mod h2c;
 pub mod logs;
+pub mod program;
 pub mod raw;
 pub mod redis;
 

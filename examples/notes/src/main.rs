@@ -57,7 +57,8 @@ async fn run() -> Result<(), StartError> {
         .map_err(|e| StartError::Config(format!("DATABASE_URL: cannot open the database: {e}")))?;
     let addr = format!("{}:{}", config.host, config.port);
     let server = app(&config, db).await?.bind(addr).await?;
-    tracing::info!("serving on http://{}", server.local_addr()?);
+    // On stdout, as every example says it (the tests read the address there).
+    println!("listening on http://{}", server.local_addr()?);
     server.with_graceful_shutdown(cookie_route::shutdown_signal()).await
 }
 

@@ -45,35 +45,77 @@ impl App {
         self,
         addr: impl ToSocketAddrs + std::fmt::Display,
     ) -> Result<(), StartError> {
-        let server = self.bind(addr).await?;
+        // The signal handlers are installed before the app says it listens: a SIGTERM sent
+        // as soon as it does is a graceful shutdown, not the default death.
+        let server = self.bind(addr).await?.with_graceful_shutdown(shutdown_signal());
         tracing::info!(addr = %server.local_addr()?, "listening");
-        server.with_graceful_shutdown(shutdown_signal()).await
+        server.await
     }
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there is one.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+///
+/// Called inside a Tokio runtime, it installs its signal handlers at once, rather than when
+/// the future is first polled: a program that binds, then takes this future, then says it is
+/// ready (prints its address) shuts down gracefully on a signal sent as soon as it says so,
+/// however late the server gets to poll it. Outside a runtime they are installed at the
+/// first poll.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    let installed = tokio::runtime::Handle::try_current().ok().map(|_| Signals::install());
+    async move {
+        let mut signals = match installed {
+            Some(signals) => signals,
+            None => Signals::install(),
+        };
+        signals.recv().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+    }
+}
+
+/// The signals that ask for a shutdown, listened to from the moment they are installed
+/// (those that cannot be are never received).
+struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            async fn one(signal: Option<&mut tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = one(self.interrupt.as_mut()) => {}
+                () = one(self.terminate.as_mut()) => {}
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
 
 /// A bound server. `.await` it to serve.

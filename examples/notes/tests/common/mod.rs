@@ -90,22 +90,28 @@ impl Notes {
             .env("COOKIE_ROUTE_SECRET_KEY", SECRET)
             .env("RUST_LOG", "debug")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (name, value) in vars {
             command.env(name, value);
         }
         let mut child = command.spawn().expect("the notes binary starts");
         let stderr = child.stderr.take().expect("its stderr");
+        let stdout = child.stdout.take().expect("its stdout");
         let logs = Arc::new(Mutex::new(String::new()));
         let (address, listening) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    let _ = address.send(addr.trim().to_owned());
+                }
+            }
+        });
         let kept = Arc::clone(&logs);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
-                if let Some(addr) = line.split("serving on ").nth(1) {
-                    let _ = address.send(addr.trim().to_owned());
-                }
                 let mut logs = kept.lock().unwrap_or_else(PoisonError::into_inner);
                 logs.push_str(&line);
                 logs.push('\n');
