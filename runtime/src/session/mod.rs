@@ -122,7 +122,10 @@ impl SessionConfig {
         self
     }
 
-    /// How long a server-side session lives unused (default 2 days).
+    /// How long a server-side session lives unused (default 2 days). A request that uses the
+    /// session without changing it writes it back, to push this time, at most once a minute
+    /// (or once a sixteenth of a shorter timeout), and sends no cookie: the session may end
+    /// that much sooner than `idle` after its last use.
     #[must_use]
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
         self.idle_timeout = idle;
@@ -189,6 +192,8 @@ struct State {
     loaded_id: Option<String>,
     /// The user of the record loaded from `loaded_id`.
     loaded_user: Option<String>,
+    /// When the loaded record was last written ([`Record::touched`]).
+    touched: Option<i64>,
     /// The app's store, for server-side sessions.
     store: Option<Arc<Watched>>,
     modified: bool,
@@ -447,6 +452,7 @@ impl Session {
             id: None,
             loaded_id: None,
             loaded_user: None,
+            touched: None,
             store: match &config.backend {
                 Backend::Store(store) => Some(store.clone()),
                 Backend::Cookie { .. } => None,
@@ -481,6 +487,7 @@ impl Session {
                                 state.data = record.data;
                                 state.created = record.created;
                                 state.user.clone_from(&record.user);
+                                state.touched = record.touched;
                                 state.id = Some(opened.value.clone());
                                 state.stale_key = opened.stale_key;
                             }
@@ -505,7 +512,7 @@ impl Session {
     ) -> Result<(), Error> {
         let name = config.wire_name();
         // Take what to do out of the lock: a store's await must not hold it.
-        let (ending, record, old_id, write, id, fresh) = {
+        let (ending, record, old_id, write, id, fresh, stale_key) = {
             let mut state = self.lock();
             if state.saved {
                 return Ok(());
@@ -513,9 +520,10 @@ impl Session {
             state.saved = true;
             let server = matches!(config.backend, Backend::Store(_));
             let empty = state.holds_nothing();
-            // Server-side sessions are touched on every request that uses them, so the idle
-            // timeout counts from the last use.
-            let touch = server && !empty;
+            // Server-side sessions are touched by the requests that use them, so the idle
+            // timeout counts from the last use: written back when the last write is old
+            // enough (`touch_due`), rather than on every request.
+            let touch = server && !empty && touch_due(state.touched, config.idle_timeout);
             let write = state.modified || state.stale_key || touch;
             // Cleared, or emptied: the session ends, and so does its record.
             let ending = state.cleared || empty;
@@ -530,8 +538,9 @@ impl Session {
                 data: state.data.clone(),
                 created: state.created,
                 user: state.user.clone(),
+                touched: Some(now()),
             };
-            (ending, record, old_id, write, state.id.clone(), fresh)
+            (ending, record, old_id, write, state.id.clone(), fresh, state.stale_key)
         };
         if !write {
             return Ok(());
@@ -583,6 +592,12 @@ impl Session {
                     tracing::debug!("a session ended during its request: not saved again");
                     return Ok(());
                 }
+                if !fresh && !stale_key {
+                    // The browser has this id's cookie, signed under the current key, with the
+                    // same attributes (its Expires, if any, counts from `created`): sending it
+                    // again would change nothing.
+                    return Ok(());
+                }
                 let mut cookie = base(id);
                 if config.persistent {
                     cookie.set_expires(expires);
@@ -599,6 +614,15 @@ impl State {
     fn holds_nothing(&self) -> bool {
         self.data.is_empty() && self.user.is_none()
     }
+}
+
+/// Whether a server-side session last written at `touched` is due to be written back, to
+/// push its idle timeout: at least a minute ago, or a sixteenth of a shorter `idle` timeout
+/// (so that a session expires at most that long before `idle` after its last use), and
+/// always when the time is not known.
+fn touch_due(touched: Option<i64>, idle: Duration) -> bool {
+    let interval = i64::try_from((idle.as_secs() / 16).min(60)).unwrap_or(60);
+    touched.is_none_or(|touched| now() - touched >= interval)
 }
 
 fn lifetime_secs(config: &SessionConfig) -> i64 {
@@ -667,6 +691,19 @@ mod tests {
         assert_eq!(store.clone().wire_name(), "session");
         assert_eq!(store.secure(true).wire_name(), "__Host-session");
         assert_eq!(SessionConfig::signed_cookie().secure(true).wire_name(), "session");
+    }
+
+    #[test]
+    fn an_unchanged_session_is_written_back_at_most_once_a_minute() {
+        let two_days = Duration::from_secs(2 * 24 * 3600);
+        assert!(touch_due(None, two_days));
+        assert!(!touch_due(Some(now() - 30), two_days));
+        assert!(touch_due(Some(now() - 60), two_days));
+        // A short idle timeout: a sixteenth of it, here 10 s.
+        assert!(!touch_due(Some(now() - 1), Duration::from_secs(160)));
+        assert!(touch_due(Some(now() - 10), Duration::from_secs(160)));
+        // Under 16 s, every time.
+        assert!(touch_due(Some(now()), Duration::from_secs(15)));
     }
 
     #[test]

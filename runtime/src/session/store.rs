@@ -35,13 +35,20 @@ pub struct Record {
     /// user's sessions by it, for [`SessionStore::end_user_sessions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// When the record was last written, in seconds since the Unix epoch (`None`: not
+    /// known). A session that a request reads without changing it is written back, to push
+    /// its idle timeout, only when this is old enough (at most a minute, or a sixteenth of a
+    /// shorter idle timeout): not on every request. A store that does not keep it gets every
+    /// such session written back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touched: Option<i64>,
 }
 
 impl Record {
     /// A record of `data` for a session that began at `created` (seconds since the Unix
     /// epoch), without a user.
     pub fn new(data: serde_json::Map<String, serde_json::Value>, created: i64) -> Self {
-        Self { data, created, user: None }
+        Self { data, created, user: None, touched: None }
     }
 
     /// The same record, belonging to `user`.
