@@ -24,7 +24,7 @@ use quote::quote;
 
 /// `#[cookie_route(args)] item`.
 pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
-    let item = match syn::parse2::<syn::ItemFn>(item) {
+    let item = match parse::attr::FnItem::from_tokens(item) {
         Ok(item) => item,
         Err(e) => return e.to_compile_error(),
     };

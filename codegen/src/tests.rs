@@ -29,7 +29,7 @@ fn check(name: &str, tokens: proc_macro2::TokenStream) {
 #[test]
 fn attribute_route() {
     let cx = Ctxt::new();
-    let item: syn::ItemFn = syn::parse_quote! {
+    let item: crate::parse::attr::FnItem = syn::parse_quote! {
         async fn read_item(item_id: u32, #[cookie] ads_id: Option<String>, response: &mut Response) -> Json<Item> {
             todo()
         }
@@ -138,4 +138,36 @@ fn response_model() {
         "response_model",
         crate::expand::response_model::response_model(&model.expect("a model")),
     );
+}
+
+#[test]
+fn a_handler_body_is_kept_as_its_tokens_and_only_the_signature_is_parsed() {
+    let item = crate::parse::attr::FnItem::from_tokens(quote! {
+        /// Docs.
+        pub async fn f(a: u32) -> u32 { let x = a; x + 1 }
+    })
+    .expect("a function");
+    assert_eq!(item.sig.ident, "f");
+    assert_eq!(item.attrs.len(), 1);
+    assert_eq!(item.body.stream().to_string(), "let x = a ; x + 1");
+    let printed = quote::ToTokens::to_token_stream(&item).to_string();
+    assert!(
+        printed.ends_with("pub async fn f (a : u32) -> u32 { let x = a ; x + 1 }"),
+        "{printed}"
+    );
+
+    let error = crate::parse::attr::FnItem::from_tokens(quote!(
+        async fn f();
+    ))
+    .err()
+    .unwrap();
+    assert_eq!(error.to_string(), "expected a function with its body, `{ ... }`");
+    let error = crate::parse::attr::FnItem::from_tokens(quote!(
+        struct S {
+            a: u32,
+        }
+    ))
+    .err()
+    .unwrap();
+    assert_eq!(error.to_string(), "expected `fn`");
 }

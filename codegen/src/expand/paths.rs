@@ -6,10 +6,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+// The last segment is matched as a token, not the path as a `path` fragment: `quote!` turns a
+// fragment into code that parses its text at run time (through the compiler, for every call),
+// and the tokens themselves into direct pushes.
 macro_rules! paths {
-    ($($name:ident => $path:path;)*) => {$(
+    ($($name:ident => ::cookie_route::__private::$last:ident;)*) => {$(
         pub(crate) fn $name() -> TokenStream {
-            quote!($path)
+            quote!(::cookie_route::__private::$last)
         }
     )*};
 }

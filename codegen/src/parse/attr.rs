@@ -1,9 +1,10 @@
 //! `#[cookie_route(GET "/items/{item_id}", response_model = Item, ...)]` on an `async fn`.
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned as _;
-use syn::{Attribute, FnArg, Ident, ItemFn, LitStr, Pat, Token, Type};
+use syn::{Attribute, FnArg, Ident, LitStr, Pat, Token, Type};
 
 use crate::ctxt::Ctxt;
 use crate::decl::{
@@ -81,9 +82,66 @@ impl Parse for Args {
     }
 }
 
+/// A function item with its body kept as the tokens it came as: the macro reads only the
+/// attributes and the signature, and parsing a body into a syntax tree (then printing it back)
+/// cost more than everything else the macro does.
+pub(crate) struct FnItem {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: syn::Visibility,
+    pub(crate) sig: syn::Signature,
+    pub(crate) body: proc_macro2::Group,
+}
+
+impl FnItem {
+    /// The function in `tokens`. Its body, the last token, is taken off before anything is
+    /// parsed: syn would walk every token of it, even to skip it.
+    pub(crate) fn from_tokens(tokens: TokenStream) -> syn::Result<Self> {
+        let mut head: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+        let body = match head.pop() {
+            Some(proc_macro2::TokenTree::Group(body))
+                if body.delimiter() == proc_macro2::Delimiter::Brace =>
+            {
+                body
+            }
+            other => {
+                let span = other.as_ref().map_or_else(Span::call_site, |t| t.span());
+                return Err(syn::Error::new(span, "expected a function with its body, `{ ... }`"));
+            }
+        };
+        let head: TokenStream = head.into_iter().collect();
+        let (attrs, vis, sig) = syn::parse::Parser::parse2(
+            |input: ParseStream<'_>| {
+                let attrs = input.call(Attribute::parse_outer)?;
+                let vis: syn::Visibility = input.parse()?;
+                let sig: syn::Signature = input.parse()?;
+                Ok((attrs, vis, sig))
+            },
+            head,
+        )?;
+        Ok(Self { attrs, vis, sig, body })
+    }
+}
+
+impl Parse for FnItem {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        Self::from_tokens(input.parse()?)
+    }
+}
+
+impl ToTokens for FnItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for attr in &self.attrs {
+            attr.to_tokens(tokens);
+        }
+        self.vis.to_tokens(tokens);
+        self.sig.to_tokens(tokens);
+        self.body.to_tokens(tokens);
+    }
+}
+
 /// Reads the attribute and the function into a route. Errors go to `cx`; the function is
 /// returned with the parameter attributes removed, to be emitted whatever happens.
-pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: ItemFn) -> (Option<Route>, ItemFn) {
+pub(crate) fn route(cx: &Ctxt, args: TokenStream, mut item: FnItem) -> (Option<Route>, FnItem) {
     let params = take_param_attrs(&mut item);
     let args = match syn::parse2::<Args>(args) {
         Ok(a) => a,
@@ -294,7 +352,7 @@ struct ParamAttr {
 
 /// Removes our attributes from the parameters (rustc would not know them), returning them
 /// per parameter.
-fn take_param_attrs(item: &mut ItemFn) -> Vec<Vec<Attribute>> {
+fn take_param_attrs(item: &mut FnItem) -> Vec<Vec<Attribute>> {
     item.sig
         .inputs
         .iter_mut()
@@ -359,7 +417,7 @@ fn read_param_attr(cx: &Ctxt, attr: &Attribute) -> Option<ParamAttr> {
 
 fn parameters(
     cx: &Ctxt,
-    item: &ItemFn,
+    item: &FnItem,
     attrs: Vec<Vec<Attribute>>,
     pattern: Option<&cookie_route_core::path::PathPattern>,
     path_lit: &LitStr,
