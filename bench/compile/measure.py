@@ -362,6 +362,7 @@ def report(res):
         f"{res['nproc']} CPUs, {res['rustc']}, load average {res['load_min']:.1f}–{res['load_max']:.1f}; "
         f"median of {res['rounds']} interleaved rounds (lowest–highest), ratio to axum's median."
     )
+    ns = [n for n in ns if str(n) in res["runs"]]
     for n in ns:
         runs = res["runs"][str(n)]
         if not any(runs[f]["times"][m] for f in fws for m in measures):
