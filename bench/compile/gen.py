@@ -33,8 +33,8 @@ BENCH = HERE.parent
 FRAMEWORKS = ["ours-attr", "ours-toml", "axum", "actix", "rocket"]
 
 # The edits the measuring script makes, as (before, after) text pairs found once in the
-# file: the handler body of route N // 2 (its text grows), its path at the same length,
-# and its path with another length. Applying a toggle flips between the two.
+# file: the handler body of route N // 2 (a string grows), its path at the same length,
+# and the path of route N // 2 + 1 with another length. A toggle flips between the two.
 def edited_route(n):
     return n // 2
 
@@ -43,12 +43,13 @@ def toggles(framework, n):
     k = edited_route(n)
     body = (f'format!("user{{id}}@example.com{k}")', f'format!("user{{id}}@mail.example.com{k}")')
     path_file = "routes.toml" if framework == "ours-toml" else "src/main.rs"
+    j = k + 1  # the path-len edit's route, so that both path edits can stand together
     if framework == "rocket":
         same = (f'"/r{k}/<id>"', f'"/s{k}/<id>"')
-        longer = (f'"/r{k}/<id>"', f'"/rr{k}/<id>"')
+        longer = (f'"/r{j}/<id>"', f'"/rr{j}/<id>"')
     else:
         same = (f'"/r{k}/{{id}}"', f'"/s{k}/{{id}}"')
-        longer = (f'"/r{k}/{{id}}"', f'"/rr{k}/{{id}}"')
+        longer = (f'"/r{j}/{{id}}"', f'"/rr{j}/{{id}}"')
     return {
         "handler": ("src/main.rs", body),
         "path": (path_file, same),

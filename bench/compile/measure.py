@@ -17,7 +17,7 @@ proves the generated code. Then ROUNDS interleaved rounds (round 1 of every app,
 
     handler     edit the body of route N/2's handler (its text grows or shrinks), `cargo build`
     path        edit route N/2's path, same length (/r50/ <-> /s50/), `cargo build`
-    path-len    edit route N/2's path, another length (/r50/ <-> /rr50/), `cargo build`
+    path-len    edit route N/2+1's path, another length (/r51/ <-> /rr51/), `cargo build`
     check       touch src/main.rs, `cargo check` (after an untimed check of the current text)
     release     touch src/main.rs, `cargo build --release` (rebuilds the app crate only)
     first-debug `cargo clean -p APP`, `cargo build`: the app crate's first debug build
@@ -224,9 +224,11 @@ def revision(checkout):
     top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True).stdout.strip()
     if not top or Path(top).resolve() != checkout:
         return "(not a git checkout)"
+    lib = ["--", "runtime", "codegen", "macros", "core", "Cargo.lock"]
     rev = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run([*git, "status", "--porcelain", "--", "runtime", "codegen", "macros", "core"], capture_output=True, text=True).stdout.strip()
-    return rev + (" + uncommitted changes" if dirty else "")
+    last = subprocess.run([*git, "log", "-1", "--format=%h", *lib], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run([*git, "status", "--porcelain", *lib], capture_output=True, text=True).stdout.strip()
+    return rev + (f" (library last changed in {last})" if last and last != rev else "") + (" + uncommitted changes" if dirty else "")
 
 
 def per_route(ll):
