@@ -455,6 +455,9 @@ def main():
     root = Path(args.root).resolve()
     checkout = Path(args.cookie_route).resolve()
     before = Path(args.before).resolve() if args.before else None
+    for c in (checkout, before):
+        if c is not None and not (c / "runtime" / "Cargo.toml").exists():
+            sys.exit(f"{c} is not a cookie-route checkout (no runtime/Cargo.toml)")
     rev = revision(checkout)
     label = args.label or rev
     stamp = datetime.datetime.now(datetime.timezone.utc)
