@@ -500,7 +500,9 @@ def main():
                 if what != "build" and (args.rounds == 0 or what not in measures):
                     continue  # only the builds the measures start from
                 log(f"warm-up {a.id} N={n}: cargo {' '.join(cmd)}")
-                runs[a.id]["warmup"][what] = a.cargo(*cmd)[0]
+                dt, peak = a.cargo(*cmd)
+                runs[a.id]["warmup"][what] = dt
+                runs[a.id].setdefault("warmup_peak_kib", {})[what] = peak
             lock = (a.dir / "Cargo.lock").read_text()
             for crate in ("axum", "axum-extra", "actix-web", "rocket", "hyper", "tokio", "serde", "syn"):
                 vs = [blk.split('version = "')[1].split('"')[0] for blk in lock.split("[[package]]") if f'name = "{crate}"\n' in blk]
