@@ -9,12 +9,38 @@ use quote::quote;
 // The last segment is matched as a token, not the path as a `path` fragment: `quote!` turns a
 // fragment into code that parses its text at run time (through the compiler, for every call),
 // and the tokens themselves into direct pushes.
+//
+// Inside [`aliased`], a path is `__cookie_route::Name` (four tokens, not nine): the expansion
+// then begins with [`ALIAS`]'s `use`. Most of what a `#[cookie_route]` emits is these paths,
+// and every token costs the macro a call into the compiler and the compiler its parsing.
 macro_rules! paths {
     ($($name:ident => ::cookie_route::__private::$last:ident;)*) => {$(
         pub(crate) fn $name() -> TokenStream {
-            quote!(::cookie_route::__private::$last)
+            if ALIASED.get() {
+                quote!(__cookie_route::$last)
+            } else {
+                quote!(::cookie_route::__private::$last)
+            }
         }
     )*};
+}
+
+thread_local! {
+    static ALIASED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `expand` with the short paths, returning the `use` that the block its output goes
+/// into must begin with (a block: the alias must not reach the user's module).
+pub(crate) fn aliased<R>(expand: impl FnOnce() -> R) -> (TokenStream, R) {
+    let before = ALIASED.replace(true);
+    let output = expand();
+    ALIASED.set(before);
+    (
+        quote!(
+            use ::cookie_route::__private as __cookie_route;
+        ),
+        output,
+    )
 }
 
 paths! {
