@@ -71,7 +71,7 @@ impl Config {
                     list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
                 keys.with_fallbacks(secrets).map_err(|_| {
                     StartError::Config(format!(
-                        "{}: every secret must be at least {} bytes long",
+                        "{}: every secret (the list is split at commas) must be at least {} bytes long",
                         cookie_route::keys::FALLBACKS_ENV,
                         cookie_route::keys::MIN_SECRET_BYTES
                     ))

@@ -132,7 +132,9 @@ impl Keys {
             Ok(list) => {
                 let mut keys = keys;
                 for secret in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    keys.fallbacks.push(key_from(secret, FALLBACKS_ENV)?);
+                    // The list is split at commas: say so, a secret may hold one.
+                    let what = format!("each secret of {FALLBACKS_ENV} (split at commas)");
+                    keys.fallbacks.push(key_from(secret, &what)?);
                 }
                 Ok(keys)
             }
