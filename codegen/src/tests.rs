@@ -171,3 +171,13 @@ fn a_handler_body_is_kept_as_its_tokens_and_only_the_signature_is_parsed() {
     .unwrap();
     assert_eq!(error.to_string(), "expected `fn`");
 }
+
+#[test]
+fn the_short_paths_end_with_their_expansion_even_when_it_panics() {
+    let full = crate::expand::paths::none().to_string();
+    let (_, short) = crate::expand::paths::aliased(|| crate::expand::paths::none().to_string());
+    assert_eq!(short, "__cookie_route :: None");
+    let panicked = std::panic::catch_unwind(|| crate::expand::paths::aliased(|| panic!("bug")));
+    assert!(panicked.is_err());
+    assert_eq!(crate::expand::paths::none().to_string(), full);
+}

@@ -32,9 +32,16 @@ thread_local! {
 /// Runs `expand` with the short paths, returning the `use` that the block its output goes
 /// into must begin with (a block: the alias must not reach the user's module).
 pub(crate) fn aliased<R>(expand: impl FnOnce() -> R) -> (TokenStream, R) {
-    let before = ALIASED.replace(true);
+    /// Puts the paths back as they were, even if `expand` panics (the compiler keeps the
+    /// macro loaded: the next expansion on this thread must not inherit the short paths).
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ALIASED.set(self.0);
+        }
+    }
+    let _restore = Restore(ALIASED.replace(true));
     let output = expand();
-    ALIASED.set(before);
     (
         quote!(
             use ::cookie_route::__private as __cookie_route;
