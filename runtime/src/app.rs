@@ -842,6 +842,11 @@ impl App {
                 );
             }
         }
+        for route in &mut routes {
+            // The methods `Guard::allows` lets through whatever the request says.
+            let safe = matches!(route.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            route.cross_origin &= cross_origin.is_some() && !safe;
+        }
         let groups = Groups::build(self.groups, &app_chain, &routes).unwrap_or_else(|more| {
             errors.extend(more);
             None
@@ -899,6 +904,7 @@ impl App {
         });
         let app = AppService {
             layered: None,
+            intercept: groups.as_ref().is_some_and(|g| g.intercept),
             inner: Arc::new(Inner {
                 router,
                 limits: self.limits,
@@ -964,6 +970,9 @@ pub struct AppService {
     inner: Arc<Inner>,
     /// The app's tower layers around it ([`App::layer`]), when it has any.
     layered: Option<LayeredService>,
+    /// Whether a group has layers or a mounted service: its requests are taken out of the
+    /// way before routing (here, not behind `inner`, so that others pay one test).
+    intercept: bool,
 }
 
 /// The app as its tower layers see it: a cloneable service from `http::Request<Body>` to
@@ -998,6 +1007,10 @@ impl AppService {
         request: http::Request<hyper::body::Incoming>,
         remote: std::net::SocketAddr,
     ) -> ResponseFuture {
+        // One test on the way of an app without layers or intercepting groups.
+        if self.layered.is_none() && !self.intercept {
+            return self.route(request.map(request_body), Some(remote));
+        }
         match &self.layered {
             None => self.dispatch(request.map(request_body), Some(remote)),
             Some(layered) => {
@@ -1048,7 +1061,7 @@ impl AppService {
         remote: Option<std::net::SocketAddr>,
     ) -> ResponseFuture {
         match &self.inner.groups {
-            Some(groups) if groups.intercept => self.enter_group(groups, request, remote),
+            Some(groups) if self.intercept => self.enter_group(groups, request, remote),
             _ => self.route(request, remote),
         }
     }
@@ -1123,18 +1136,19 @@ impl AppService {
         request: http::Request<RequestBody>,
         remote: Option<std::net::SocketAddr>,
     ) -> ResponseFuture {
-        let (parts, body) = request.into_parts();
-        let head = parts.method == Method::HEAD;
+        let head = *request.method() == Method::HEAD;
         let log = tracing::enabled!(tracing::Level::DEBUG)
-            .then(|| (parts.method.clone(), parts.uri.path().to_owned(), Instant::now()));
+            .then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
         let mut fallback: Option<(StatusCode, Option<HeaderValue>)> = None;
-        let state = match self.inner.router.lookup(&parts.method, parts.uri.path()) {
+        // The request stays whole until a route takes it: built into the `Request` the
+        // handler gets, its parts are copied once.
+        let state = match self.inner.router.lookup(request.method(), request.uri().path()) {
             Lookup::Found { route, .. }
                 if route.cross_origin
                     && let Some(guard) = &self.inner.cross_origin
-                    && !guard.allows(&parts) =>
+                    && !guard.allows(&request) =>
             {
-                State::Ready(Some(Box::new(crate::cross_origin::refused(&parts))))
+                State::Ready(Some(Box::new(crate::cross_origin::refused(&request))))
             }
             Lookup::Found { route, params } => {
                 let names = route.param_names.clone();
@@ -1143,25 +1157,25 @@ impl AppService {
                     // The common case, made here so that the request is built where the
                     // generated function takes it, rather than built and then copied.
                     RouteHandler::Generated(f) if route.chain.is_empty() => {
-                        State::Running(CatchUnwind::new(f(Request::new(
-                            parts, body, params, names, shared, remote,
+                        State::Running(CatchUnwind::new(f(Request::from_http(
+                            request, params, names, shared, remote,
                         ))))
                     }
                     handler => self.call(
                         &route.chain,
                         handler,
-                        Request::new(parts, body, params, names, shared, remote),
+                        Request::from_http(request, params, names, shared, remote),
                     ),
                 }
             }
             Lookup::MethodNotAllowed { allow } => match self.error_page(
-                &parts,
+                request.uri().path(),
                 |group| group.method_not_allowed.as_ref(),
                 &self.inner.method_not_allowed,
             ) {
                 Some((chain, handler)) => {
                     fallback = Some((StatusCode::METHOD_NOT_ALLOWED, Some(allow.clone())));
-                    self.call(chain, handler, self.bare_request(parts, body, remote))
+                    self.call(chain, handler, self.bare_request(request, remote))
                 }
                 None => {
                     let mut response =
@@ -1178,16 +1192,16 @@ impl AppService {
                 State::Ready(Some(Box::new(response)))
             }
             Lookup::NotFound if self.inner.docs.is_some() => {
-                self.docs_or_not_found(parts, body, remote, &mut fallback)
+                self.docs_or_not_found(request, remote, &mut fallback)
             }
             Lookup::NotFound => match self.error_page(
-                &parts,
+                request.uri().path(),
                 |group| group.not_found.as_ref(),
                 &self.inner.not_found,
             ) {
                 Some((chain, handler)) => {
                     fallback = Some((StatusCode::NOT_FOUND, None));
-                    self.call(chain, handler, self.bare_request(parts, body, remote))
+                    self.call(chain, handler, self.bare_request(request, remote))
                 }
                 None => State::Ready(Some(Box::new(Error::not_found().into_response()))),
             },
@@ -1201,17 +1215,17 @@ impl AppService {
     #[cold]
     fn docs_or_not_found(
         &self,
-        parts: http::request::Parts,
-        body: RequestBody,
+        request: http::Request<RequestBody>,
         remote: Option<std::net::SocketAddr>,
         fallback: &mut Option<(StatusCode, Option<HeaderValue>)>,
     ) -> State {
-        let docs = self.inner.docs.as_ref().map(|d| d.lookup(&parts.method, parts.uri.path()));
+        let docs =
+            self.inner.docs.as_ref().map(|d| d.lookup(request.method(), request.uri().path()));
         match docs {
             Some(Lookup::Found { route, params }) => {
                 let names = route.param_names.clone();
                 let shared = self.inner.shared.clone();
-                let request = Request::new(parts, body, params, names, shared, remote);
+                let request = Request::from_http(request, params, names, shared, remote);
                 self.call(&route.chain, &route.handler, request)
             }
             Some(Lookup::MethodNotAllowed { allow }) => {
@@ -1223,10 +1237,10 @@ impl AppService {
             }
             _ => {
                 let page: fn(&Group) -> Option<&RouteHandler> = |group| group.not_found.as_ref();
-                match self.error_page(&parts, page, &self.inner.not_found) {
+                match self.error_page(request.uri().path(), page, &self.inner.not_found) {
                     Some((chain, handler)) => {
                         *fallback = Some((StatusCode::NOT_FOUND, None));
-                        self.call(chain, handler, self.bare_request(parts, body, remote))
+                        self.call(chain, handler, self.bare_request(request, remote))
                     }
                     None => State::Ready(Some(Box::new(Error::not_found().into_response()))),
                 }
@@ -1240,11 +1254,11 @@ impl AppService {
     #[cold]
     fn error_page<'a>(
         &'a self,
-        parts: &http::request::Parts,
+        path: &str,
         page: fn(&Group) -> Option<&RouteHandler>,
         app: &'a Option<RouteHandler>,
     ) -> Option<(&'a Arc<[Middleware]>, &'a RouteHandler)> {
-        let group = self.inner.groups.as_ref().and_then(|groups| groups.find(parts.uri.path()));
+        let group = self.inner.groups.as_ref().and_then(|groups| groups.find(path));
         if let Some(group) = group
             && let Some(handler) = page(group)
         {
@@ -1255,13 +1269,11 @@ impl AppService {
 
     fn bare_request(
         &self,
-        parts: http::request::Parts,
-        body: RequestBody,
+        request: http::Request<RequestBody>,
         remote: Option<std::net::SocketAddr>,
     ) -> Request {
-        Request::new(
-            parts,
-            body,
+        Request::from_http(
+            request,
             Params::default(),
             Arc::from([]),
             self.inner.shared.clone(),

@@ -119,15 +119,15 @@ impl Guard {
     /// Whether the request may go on: safe methods and requests with neither `Origin` nor
     /// `Sec-Fetch-Site` at once, others as tower-http decides.
     #[inline]
-    pub(crate) fn allows(&self, parts: &http::request::Parts) -> bool {
-        if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    pub(crate) fn allows<B>(&self, request: &http::Request<B>) -> bool {
+        if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
             return true;
         }
         // One walk over the few names beats hashed lookups (`sec-fetch-site` is not a
         // standard name, so its hash is computed each time).
         let mut origin = false;
         let mut site = None;
-        for (name, value) in &parts.headers {
+        for (name, value) in request.headers() {
             if *name == SEC_FETCH_SITE {
                 site = Some(value.as_bytes());
             } else if *name == ORIGIN {
@@ -139,17 +139,22 @@ impl Guard {
             // tower-http's first rule passes these whatever else the request says.
             Some(b"same-origin" | b"none") => true,
             None if !origin => true,
-            _ => self.decide(parts).is_ok(),
+            _ => self.decide(request.method(), request.uri(), request.headers()).is_ok(),
         }
     }
 
     #[cold]
-    fn decide(&self, parts: &http::request::Parts) -> Result<(), ProtectionError> {
+    fn decide(
+        &self,
+        method: &Method,
+        uri: &http::Uri,
+        headers: &http::HeaderMap,
+    ) -> Result<(), ProtectionError> {
         let mut probe = http::Request::new(());
-        *probe.method_mut() = parts.method.clone();
-        *probe.uri_mut() = parts.uri.clone();
+        *probe.method_mut() = method.clone();
+        *probe.uri_mut() = uri.clone();
         for name in [HOST, ORIGIN, SEC_FETCH_SITE] {
-            if let Some(value) = parts.headers.get(&name) {
+            if let Some(value) = headers.get(&name) {
                 probe.headers_mut().insert(name, value.clone());
             }
         }
@@ -169,18 +174,18 @@ impl Guard {
 /// The 403 of a refused request: a page for a browser's form (it asked for HTML), FastAPI's
 /// JSON otherwise. Logged with its method, path and origin, never its cookies.
 #[cold]
-pub(crate) fn refused(parts: &http::request::Parts) -> Response {
-    let origin = parts.headers.get(ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let site = parts.headers.get(SEC_FETCH_SITE).and_then(|v| v.to_str().ok()).unwrap_or("");
+pub(crate) fn refused<B>(request: &http::Request<B>) -> Response {
+    let origin = request.headers().get(ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let site = request.headers().get(SEC_FETCH_SITE).and_then(|v| v.to_str().ok()).unwrap_or("");
     tracing::warn!(
-        method = %parts.method,
-        path = parts.uri.path(),
+        method = %request.method(),
+        path = request.uri().path(),
         origin,
         sec_fetch_site = site,
         "refused a cross-origin request"
     );
-    let wants_html = parts
-        .headers
+    let wants_html = request
+        .headers()
         .get(ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));

@@ -178,15 +178,25 @@ pub(crate) fn complete(response: &mut Response, status: Option<StatusCode>) {
 
 /// Step 3, when there is anything to do: most requests re-issue no cookie and load no
 /// session, and get `None` (their handler's future does not carry the saving inline).
+#[inline]
 pub(crate) fn after<'a>(
     pending: &'a Pending,
     shared: &'a Shared,
     response: &'a mut Response,
 ) -> Option<Pin<Box<dyn Future<Output = ()> + Send + 'a>>> {
     if response.is_raised() {
-        shared.errors.answer(response);
+        answer_raised(shared, response);
     }
-    pending.is_waiting().then(|| Box::pin(after_slow(pending, shared, response)) as _)
+    if pending.is_waiting() { Some(Box::pin(after_slow(pending, shared, response))) } else { None }
+}
+
+/// An error a handler raised, answered by the app's hook for its type ([`App::on_error`]).
+///
+/// [`App::on_error`]: crate::App::on_error
+#[cold]
+#[inline(never)]
+fn answer_raised(shared: &Shared, response: &mut Response) {
+    shared.errors.answer(response);
 }
 
 async fn after_slow(pending: &Pending, shared: &Shared, response: &mut Response) {
@@ -238,15 +248,22 @@ impl<T: serde::Serialize> ModelOutput for Json<T> {
 const APPLICATION_JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
 
 /// The filtered body onto the temporal response, or a logged 500: out of the generic
-/// [`ModelOutput`] impl, so compiled once rather than for each type.
+/// [`ModelOutput`] impl, so compiled once rather than for each type. (Not generic, so
+/// `#[inline]` adds one copy to a debug build, not one per type; an optimized build
+/// inlines the few instructions of the way taken.)
+#[inline]
 fn write_filtered(temporal: &mut Response, filtered: Result<Vec<u8>, ResponseValidationError>) {
     match filtered {
         Ok(bytes) => temporal.with_typed_body_on(APPLICATION_JSON, bytes.into()),
-        Err(error) => {
-            tracing::error!(%error, "ResponseValidationError");
-            Response::internal_server_error().respond_on(temporal);
-        }
+        Err(error) => filter_failed(temporal, error),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn filter_failed(temporal: &mut Response, error: ResponseValidationError) {
+    tracing::error!(%error, "ResponseValidationError");
+    Response::internal_server_error().respond_on(temporal);
 }
 
 impl ModelOutput for Response {

@@ -229,6 +229,7 @@ pub fn reject(response: &mut Response, rejection: Response) {
 
 /// The pipeline's last step (`pipeline.rs`): cookies read with an old key are
 /// re-issued, and the session is saved. Most requests have neither, and get `None`.
+#[inline]
 pub fn after<'a>(
     request: &'a Request,
     response: &'a mut Response,

@@ -66,14 +66,17 @@ impl fmt::Debug for Request {
 }
 
 impl Request {
-    pub(crate) fn new(
-        parts: Parts,
-        body: RequestBody,
+    /// The request a route's handler gets, from the server's. Inlined where it is called,
+    /// so that the server's request is copied straight into it.
+    #[inline(always)]
+    pub(crate) fn from_http(
+        request: http::Request<RequestBody>,
         params: Params,
         param_names: Arc<[Box<str>]>,
         shared: Arc<Shared>,
         remote: Option<SocketAddr>,
     ) -> Self {
+        let (parts, body) = request.into_parts();
         Self {
             parts,
             body: Mutex::new(Some(body)),

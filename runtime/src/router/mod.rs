@@ -42,7 +42,9 @@ pub(crate) struct Route {
     pub(crate) doc: Option<&'static OperationDoc>,
     /// What it needs from the app (its dependencies' `requires`), for the document too.
     pub(crate) requires: Option<fn(&mut Requirements)>,
-    /// Whether cross-origin protection applies to it.
+    /// Whether cross-origin protection applies to it: as declared until `App::build`, which
+    /// keeps it only where a request can be refused (the app checks, and the method is not
+    /// a safe one), so that other requests skip the check at one test.
     pub(crate) cross_origin: bool,
 }
 
