@@ -9,7 +9,11 @@
 
 use std::fmt;
 
+use base64::Engine as _;
+use base64::prelude::BASE64_STANDARD;
 use cookie::{Cookie, CookieJar, Key};
+use hmac::{Hmac, Mac as _};
+use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::error::StartError;
@@ -24,10 +28,30 @@ pub const MIN_SECRET_BYTES: usize = 32;
 /// The keys of an app: the current one and fallbacks.
 #[derive(Clone)]
 pub struct Keys {
-    current: Key,
-    fallbacks: Vec<Key>,
+    current: Entry,
+    fallbacks: Vec<Entry>,
     ephemeral: bool,
 }
+
+/// A key, with the HMAC-SHA256 state its signing half keys made once: the `cookie` crate's
+/// signed jar keys a new one for each cookie, two of the SHA-256 blocks a short value costs.
+/// Values are signed as that jar signs them (the base64 of the MAC of the value, then the
+/// value), so either reads the other's.
+#[derive(Clone)]
+struct Entry {
+    key: Key,
+    mac: Hmac<Sha256>,
+}
+
+impl From<Key> for Entry {
+    fn from(key: Key) -> Self {
+        let mac = Hmac::new_from_slice(key.signing()).expect("HMAC takes a key of any length");
+        Self { key, mac }
+    }
+}
+
+/// The length of a signed value's MAC, in base64 (32 bytes, padded).
+const SIGNATURE_LEN: usize = 44;
 
 impl fmt::Debug for Keys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -64,7 +88,7 @@ impl Keys {
     /// Keys derived from `secret` (at least 32 bytes).
     pub fn from_secret(secret: &str) -> Result<Self, StartError> {
         Ok(Self {
-            current: key_from(secret, "the secret key")?,
+            current: key_from(secret, "the secret key")?.into(),
             fallbacks: Vec::new(),
             ephemeral: false,
         })
@@ -76,7 +100,7 @@ impl Keys {
         secrets: impl IntoIterator<Item = &'s str>,
     ) -> Result<Self, StartError> {
         for secret in secrets {
-            self.fallbacks.push(key_from(secret, "a fallback secret key")?);
+            self.fallbacks.push(key_from(secret, "a fallback secret key")?.into());
         }
         Ok(self)
     }
@@ -84,7 +108,7 @@ impl Keys {
     /// Random keys that live as long as the process: values made with them do not survive
     /// a restart, and other instances cannot read them.
     pub fn ephemeral() -> Self {
-        Self { current: Key::generate(), fallbacks: Vec::new(), ephemeral: true }
+        Self { current: Key::generate().into(), fallbacks: Vec::new(), ephemeral: true }
     }
 
     /// Whether these keys were generated rather than configured.
@@ -111,7 +135,7 @@ impl Keys {
         let secret = std::env::var(SECRET_ENV).ok().filter(|s| !s.is_empty());
         let keys = match secret {
             Some(secret) => Self {
-                current: key_from(&secret, SECRET_ENV)?,
+                current: key_from(&secret, SECRET_ENV)?.into(),
                 fallbacks: Vec::new(),
                 ephemeral: false,
             },
@@ -134,7 +158,7 @@ impl Keys {
                 for secret in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                     // The list is split at commas: say so, a secret may hold one.
                     let what = format!("each secret of {FALLBACKS_ENV} (split at commas)");
-                    keys.fallbacks.push(key_from(secret, &what)?);
+                    keys.fallbacks.push(key_from(secret, &what)?.into());
                 }
                 Ok(keys)
             }
@@ -142,39 +166,56 @@ impl Keys {
         }
     }
 
-    fn all(&self) -> impl Iterator<Item = (usize, &Key)> {
+    fn all(&self) -> impl Iterator<Item = (usize, &Entry)> {
         std::iter::once(&self.current).chain(&self.fallbacks).enumerate()
     }
 
     /// The cookie with its value signed (readable by the client, not forgeable).
-    pub fn sign(&self, cookie: Cookie<'static>) -> Cookie<'static> {
+    pub fn sign(&self, mut cookie: Cookie<'static>) -> Cookie<'static> {
         let plain = envelope(Some(cookie.name()), expiry(&cookie), cookie.value());
-        seal(cookie, plain, |jar, c| jar.signed_mut(&self.current).add(c))
+        let mut mac = self.current.mac.clone();
+        mac.update(plain.as_bytes());
+        let mut signed = String::with_capacity(SIGNATURE_LEN + plain.len());
+        BASE64_STANDARD.encode_string(mac.finalize().into_bytes(), &mut signed);
+        signed.push_str(&plain);
+        cookie.set_value(signed);
+        cookie
     }
 
     /// The cookie with its value encrypted and authenticated (unreadable, unforgeable).
     pub fn encrypt(&self, cookie: Cookie<'static>) -> Cookie<'static> {
         // The cipher binds the name already; the envelope adds the expiry.
         let plain = envelope(None, expiry(&cookie), cookie.value());
-        seal(cookie, plain, |jar, c| jar.private_mut(&self.current).add(c))
+        seal(cookie, plain, |jar, c| jar.private_mut(&self.current.key).add(c))
     }
 
     /// The value of signed cookie `name` as the client sent it (`raw`), if it verifies
     /// under any key, belongs to `name`, and has not expired.
     pub fn verify(&self, name: &str, raw: &str) -> Option<Opened> {
-        self.all().find_map(|(i, key)| {
-            let jar = CookieJar::new();
-            let opened = jar.signed(key).verify(Cookie::new(name.to_owned(), raw.to_owned()))?;
-            open(Some(name), opened.value(), i > 0)
+        if !raw.is_char_boundary(SIGNATURE_LEN) {
+            return None;
+        }
+        let (signature, value) = raw.split_at(SIGNATURE_LEN);
+        // 44 characters decode to at most 33 bytes; a MAC is 32.
+        let mut tag = [0; 33];
+        let len = BASE64_STANDARD.decode_slice(signature, &mut tag).ok()?;
+        let tag = &tag[..len];
+        self.all().find_map(|(i, entry)| {
+            let mut mac = entry.mac.clone();
+            mac.update(value.as_bytes());
+            // In constant time.
+            mac.verify_slice(tag).ok()?;
+            open(Some(name), value, i > 0)
         })
     }
 
     /// The value of private cookie `name` as the client sent it (`raw`), if it decrypts
     /// under any key and has not expired.
     pub fn decrypt(&self, name: &str, raw: &str) -> Option<Opened> {
-        self.all().find_map(|(i, key)| {
+        self.all().find_map(|(i, entry)| {
             let jar = CookieJar::new();
-            let opened = jar.private(key).decrypt(Cookie::new(name.to_owned(), raw.to_owned()))?;
+            let opened =
+                jar.private(&entry.key).decrypt(Cookie::new(name.to_owned(), raw.to_owned()))?;
             open(None, opened.value(), i > 0)
         })
     }
@@ -251,6 +292,29 @@ mod tests {
         let other = Keys::from_secret("another secret, quite different and long enough").unwrap();
         assert_eq!(other.verify("user", signed.value()), None);
         assert_eq!(k.verify("user", ""), None);
+    }
+
+    /// Signed values are the `cookie` crate's signed jar's, both ways: values signed before
+    /// the keyed MAC was kept (by that jar) still verify, and the jar reads ours.
+    #[test]
+    fn signed_values_are_the_cookie_crates() {
+        let k = keys();
+        let mut jar = CookieJar::new();
+        jar.signed_mut(&k.current.key).add(Cookie::new("user", "user||alice"));
+        let theirs = jar.get("user").unwrap().value().to_owned();
+        assert_eq!(k.verify("user", &theirs).unwrap().value, "alice");
+        let ours = k.sign(Cookie::new("user", "alice"));
+        assert_eq!(ours.value(), theirs, "the MAC of the same value under the same key");
+        let opened = CookieJar::new().signed(&k.current.key).verify(ours).unwrap();
+        assert_eq!(opened.value(), "user||alice");
+        // A MAC that is not base64, or of another length, is refused, not a panic.
+        let value = &theirs[SIGNATURE_LEN..];
+        for mac in ["!".repeat(SIGNATURE_LEN), format!("{}==", "A".repeat(42)), "A".repeat(44)] {
+            assert_eq!(k.verify("user", &format!("{mac}{value}")), None, "{mac}");
+        }
+        // A character across the MAC's end.
+        let across = format!("{}é{}", &theirs[..SIGNATURE_LEN - 1], &theirs[SIGNATURE_LEN..]);
+        assert_eq!(k.verify("user", &across), None);
     }
 
     #[test]
