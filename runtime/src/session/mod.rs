@@ -654,20 +654,52 @@ fn decode_payload(payload: &str) -> Option<(Map<String, Value>, i64, Option<Stri
     Some((data, created, user))
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Lowercase hex, two digits a byte.
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        text.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        text.push(char::from(HEX_DIGITS[usize::from(b & 0xf)]));
+    }
+    text
 }
 
+/// The bytes of [`hex`]'s text; anything else (an odd length, a digit that is not lowercase
+/// hex, a sign) is `None`.
 fn unhex(text: &str) -> Option<Vec<u8>> {
+    fn digit(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    let text = text.as_bytes();
     if !text.len().is_multiple_of(2) {
         return None;
     }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+    text.chunks_exact(2).map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_round_trips_and_refuses_what_it_does_not_write() {
+        let all: Vec<u8> = (0..=255).collect();
+        let text = hex(&all);
+        assert_eq!(&text[..8], "00010203");
+        assert_eq!(&text[text.len() - 4..], "feff");
+        assert_eq!(unhex(&text), Some(all));
+        assert_eq!(unhex(""), Some(Vec::new()));
+        // `u8::from_str_radix` took a sign and capitals: "+f" read as 0x0f.
+        for bad in ["+f", "0", "0g", "FF", " 0", "éé"] {
+            assert_eq!(unhex(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn payload_round_trips() {
