@@ -44,8 +44,7 @@ impl Sh {
 }
 
 /// The shape without its `Nullable` layers, and whether there were any.
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub(super) fn resolve(mut shape: Shape) -> (Sh, bool) {
     let mut nullable = false;
     loop {
@@ -89,8 +88,7 @@ pub(super) struct Expect {
 }
 
 impl Expect {
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     pub(super) fn new(shape: Shape, top: bool) -> Self {
         let (sh, nullable) = resolve(shape);
         Self { sh, nullable, top }
@@ -101,7 +99,7 @@ impl Expect {
 
     /// The expectation of a model's field, from the code kept in its key slot (see [`Key`]):
     /// scalar shapes without a call to the field's `shape` function.
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(not(debug_assertions), inline(always))] // with `serialize_field`
     #[cfg_attr(debug_assertions, inline)]
     pub(super) fn of_field(field: &FieldSchema, code: u8) -> Self {
         let sh = match code & SHAPE_MASK {
@@ -224,8 +222,7 @@ pub(super) struct Ctx<'o> {
 }
 
 impl<'o> Ctx<'o> {
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     pub(super) fn new(options: &'o FilterOptions) -> Self {
         let omitting = options.exclude_none || options.exclude_defaults;
         let filtering = options.include.is_some() || !options.exclude.is_empty();
@@ -250,8 +247,7 @@ impl<'o> Ctx<'o> {
 
     /// Whether the reference filter must write the value instead. Gives the scratch back to the
     /// thread.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     pub(super) fn finish(self) -> bool {
         let Self { depth, fallback, mut scratch, .. } = self;
         if depth > 0 {
@@ -263,8 +259,7 @@ impl<'o> Ctx<'o> {
     }
 
     /// `schema`'s keys, made now if this thread has not kept them.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn known(&mut self, schema: &'static ModelSchema) -> Known {
         // Statics live forever: an address names one schema for good.
         let id = std::ptr::from_ref(schema).addr();
@@ -287,8 +282,7 @@ impl<'o> Ctx<'o> {
     }
 
     /// Opens a frame: the caller sets its fields.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     fn open(&mut self) -> &mut Frame {
         let frames = &mut self.scratch.frames;
         if self.depth == frames.len() {
@@ -299,8 +293,7 @@ impl<'o> Ctx<'o> {
     }
 
     /// Opens a model's object.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     pub(super) fn open_model(&mut self, schema: &'static ModelSchema, top: bool) {
         self.out.push(b'{');
         let known = self.known(schema);
@@ -322,8 +315,7 @@ impl<'o> Ctx<'o> {
     }
 
     /// Opens a map's object or a list's array.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[inline]
     pub(super) fn open_items(&mut self, kind: Kind, items: Expect) {
         self.out.push(if kind == Kind::List { b'[' } else { b'{' });
         let frame = self.open();

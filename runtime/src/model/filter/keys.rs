@@ -50,8 +50,7 @@ impl Known {
 
 /// A bit that a name sets in [`Known::names`]: a key whose bit a model lacks is not one of its
 /// fields, found without comparing names.
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub(super) fn name_bit(name: &str) -> u64 {
     let first = name.as_bytes().first().copied().unwrap_or(0);
     1 << ((name.len() * 5 + usize::from(first)) % 64)
@@ -90,7 +89,7 @@ fn shape_code(shape: Shape) -> u8 {
 
 /// Appends the key in `slot` (after a comma unless it is the first field): one fixed-size copy,
 /// cut to length.
-#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(not(debug_assertions), inline(always))] // with `serialize_field`
 #[cfg_attr(debug_assertions, inline)]
 pub(super) fn write_cached_key(out: &mut Vec<u8>, slot: &Key, first: bool, name: &str) {
     let len = usize::from(slot[23]);
@@ -122,8 +121,7 @@ pub(super) fn kept(options: &FilterOptions, name: &str) -> bool {
 /// Whether two field names are equal. Most of the time they are the same literal (serde's
 /// derive and the schema both spell the field's name), else they are compared inline: names
 /// are short, and a call to `memcmp` costs more than the comparison.
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub(super) fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let n = a.len();

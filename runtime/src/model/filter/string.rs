@@ -73,8 +73,7 @@ fn write_escaped_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Whether serde_json escapes `byte` in a string.
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 fn escape_byte(byte: u8) -> bool {
     byte < 0x20 || byte == b'"' || byte == b'\\'
 }
@@ -82,8 +81,7 @@ fn escape_byte(byte: u8) -> bool {
 /// Whether any of the 8 bytes of `x` is one that serde_json escapes (a control character, `"`
 /// or `\\`). Exact: a byte below 0x20 sets its own top bit in `x - 0x20..` (bytes from 0x80 up
 /// are masked off by `!x`), and borrows only run upwards from such a byte.
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 fn escapes(x: u64) -> bool {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const TOPS: u64 = ONES * 0x80;
@@ -95,23 +93,20 @@ fn escapes(x: u64) -> bool {
 }
 
 /// Four bytes twice, as a word for [`escapes`].
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 fn doubled(half: [u8; 4]) -> u64 {
     let x = u64::from(u32::from_le_bytes(half));
     x | (x << 32)
 }
 
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub(super) fn word(s: &[u8], at: usize) -> [u8; 8] {
     let mut w = [0; 8];
     w.copy_from_slice(&s[at..at + 8]);
     w
 }
 
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
+#[inline]
 pub(super) fn half(s: &[u8], at: usize) -> [u8; 4] {
     let mut w = [0; 4];
     w.copy_from_slice(&s[at..at + 4]);
