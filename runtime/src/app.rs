@@ -1007,10 +1007,6 @@ impl AppService {
         request: http::Request<hyper::body::Incoming>,
         remote: std::net::SocketAddr,
     ) -> ResponseFuture {
-        // One test on the way of an app without layers or intercepting groups.
-        if self.layered.is_none() && !self.intercept {
-            return self.route(request.map(request_body), Some(remote));
-        }
         match &self.layered {
             None => self.dispatch(request.map(request_body), Some(remote)),
             Some(layered) => {
@@ -1060,10 +1056,13 @@ impl AppService {
         request: http::Request<RequestBody>,
         remote: Option<std::net::SocketAddr>,
     ) -> ResponseFuture {
-        match &self.inner.groups {
-            Some(groups) if self.intercept => self.enter_group(groups, request, remote),
-            _ => self.route(request, remote),
+        // One test (no `inner` to reach) on the way of an app without intercepting groups.
+        if self.intercept
+            && let Some(groups) = &self.inner.groups
+        {
+            return self.enter_group(groups, request, remote);
         }
+        self.route(request, remote)
     }
 
     /// A request of an app with a group that has layers or a mounted service: through the
