@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use quote::quote;
+use quote::{ToTokens as _, quote};
 
 use crate::ctxt::Ctxt;
 use crate::decl::SourceFile;
@@ -174,10 +174,12 @@ fn a_handler_body_is_kept_as_its_tokens_and_only_the_signature_is_parsed() {
 
 #[test]
 fn the_short_paths_end_with_their_expansion_even_when_it_panics() {
-    let full = crate::expand::paths::none().to_string();
-    let (_, short) = crate::expand::paths::aliased(|| crate::expand::paths::none().to_string());
+    let full = crate::expand::paths::none().to_token_stream().to_string();
+    let (_, short) = crate::expand::paths::aliased(|| {
+        crate::expand::paths::none().to_token_stream().to_string()
+    });
     assert_eq!(short, "__cookie_route :: None");
     let panicked = std::panic::catch_unwind(|| crate::expand::paths::aliased(|| panic!("bug")));
     assert!(panicked.is_err());
-    assert_eq!(crate::expand::paths::none().to_string(), full);
+    assert_eq!(crate::expand::paths::none().to_token_stream().to_string(), full);
 }

@@ -181,8 +181,8 @@ fn cookie_doc(c: &CookieDecl) -> TokenStream {
     let (some, none) = (paths::some(), paths::none());
     fn opt<T: quote::ToTokens>(
         v: Option<T>,
-        some: &TokenStream,
-        none: &TokenStream,
+        some: &paths::Path,
+        none: &paths::Path,
     ) -> TokenStream {
         match v {
             Some(v) => quote!(#some(#v)),

@@ -3,8 +3,8 @@
 //! nothing else of `cookie_route` but public methods of the values these give, and no other
 //! file of the macros writes a `::cookie_route` path.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream};
+use quote::{ToTokens, TokenStreamExt as _, quote};
 
 // The last segment is matched as a token, not the path as a `path` fragment: `quote!` turns a
 // fragment into code that parses its text at run time (through the compiler, for every call),
@@ -15,14 +15,39 @@ use quote::quote;
 // and every token costs the macro a call into the compiler and the compiler its parsing.
 macro_rules! paths {
     ($($name:ident => ::cookie_route::__private::$last:ident;)*) => {$(
-        pub(crate) fn $name() -> TokenStream {
-            if ALIASED.get() {
-                quote!(__cookie_route::$last)
-            } else {
-                quote!(::cookie_route::__private::$last)
-            }
+        pub(crate) fn $name() -> Path {
+            Path { last: stringify!($last), aliased: ALIASED.get() }
         }
     )*};
+}
+
+/// A path of the runtime's `__private` module, written where it is interpolated: its
+/// tokens are pushed one by one, where a `TokenStream` of them would be built, then joined to
+/// the output by a call into the compiler (which cost the macro more than anything else).
+#[derive(Clone, Copy)]
+pub(crate) struct Path {
+    last: &'static str,
+    aliased: bool,
+}
+
+impl ToTokens for Path {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let span = Span::call_site();
+        let colon2 = |tokens: &mut TokenStream| {
+            tokens.append(Punct::new(':', Spacing::Joint));
+            tokens.append(Punct::new(':', Spacing::Alone));
+        };
+        if self.aliased {
+            tokens.append(Ident::new("__cookie_route", span));
+        } else {
+            colon2(tokens);
+            tokens.append(Ident::new("cookie_route", span));
+            colon2(tokens);
+            tokens.append(Ident::new("__private", span));
+        }
+        colon2(tokens);
+        tokens.append(Ident::new(self.last, span));
+    }
 }
 
 thread_local! {

@@ -1,7 +1,7 @@
 //! A route: the handler that extracts, calls, filters and merges, and its registration.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens as _, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::paths;
@@ -250,7 +250,7 @@ fn filter_options(route: &Route) -> TokenStream {
 /// which then needs no function of its own).
 pub(crate) fn requires_fn(route: &Route, name: &syn::Ident) -> (TokenStream, TokenStream) {
     if !route.params.iter().any(|p| matches!(p.kind, ParamKind::Dependency)) {
-        return (quote!(), paths::requires_nothing());
+        return (quote!(), paths::requires_nothing().into_token_stream());
     }
     let requirements = paths::requirements();
     let (needs_ty, of_dependency, nothing) =
@@ -291,7 +291,7 @@ pub(crate) fn register(
             let (some, name) = (paths::some(), &name.value);
             quote!(#some(#name))
         }
-        None => paths::none(),
+        None => paths::none().into_token_stream(),
     };
     let span = route.origin.span();
     let location = quote_spanned! {span=>
