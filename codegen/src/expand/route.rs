@@ -28,6 +28,9 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     let mut checked = Vec::new();
     let mut args = Vec::new();
     let mut arg_types = Vec::new();
+    // The same arguments as the call in a `fn(args, &Request, &mut Response)`.
+    let mut sync_args = Vec::new();
+    let mut checked_types = Vec::new();
     for (i, param) in route.params.iter().enumerate() {
         let b = &format_ident!("__cookie_route_arg{i}");
         let ty = &param.ty;
@@ -97,6 +100,14 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
             ParamKind::Temporal => args.push(quote!(&mut __response)),
             ParamKind::Request => args.push(quote!(&__req)),
         }
+        sync_args.push(match param.kind {
+            ParamKind::Temporal => quote!(&mut *__response),
+            ParamKind::Request => quote!(__req),
+            _ => quote!(#b),
+        });
+        if !matches!(param.kind, ParamKind::Temporal | ParamKind::Request | ParamKind::Dependency) {
+            checked_types.push(ty.clone());
+        }
         arg_types.push(match param.kind {
             ParamKind::Temporal => quote!(&mut #response),
             ParamKind::Request => quote!(&#request),
@@ -104,6 +115,16 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
         });
     }
 
+    if dependencies.is_empty() && !route.params.iter().any(|p| matches!(p.kind, ParamKind::Body)) {
+        let sync = Sync { values: &values, checked: &checked, checked_types: &checked_types };
+        return sync_handler_fn(
+            route,
+            name,
+            return_span,
+            &sync,
+            &call(route, &sync_args, &arg_types),
+        );
+    }
     let call = call(route, &args, &arg_types);
     let status = match &route.status {
         Some(s) => {
@@ -167,6 +188,103 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 }
                 __response
             })
+        }
+    }
+}
+
+/// What [`sync_handler_fn`] takes from [`handler_fn`]: the statements reading the values,
+/// their names and their types.
+struct Sync<'a> {
+    values: &'a [TokenStream],
+    checked: &'a [syn::Ident],
+    checked_types: &'a [syn::Type],
+}
+
+/// The handler of a route whose arguments are all read before the call: a function that
+/// reads them, then hands them with the call (a plain `fn`, no `async`) to the runtime's
+/// one future (`run`, `run_model`), which calls, filters, finishes and runs the last step.
+/// A route then costs its crate no state machine of its own to check and borrow-check.
+fn sync_handler_fn(
+    route: &Route,
+    name: &syn::Ident,
+    return_span: Span,
+    sync: &Sync<'_>,
+    call: &TokenStream,
+) -> TokenStream {
+    let (request, response, box_future) =
+        (paths::request(), paths::response(), paths::box_future());
+    let (errors, some, rejected) = (paths::errors(), paths::some(), paths::rejected());
+    let Sync { values, checked, checked_types } = sync;
+    let status = match &route.status {
+        Some(s) => {
+            let code = u16::try_from(s.value).expect("a validated status");
+            let status = paths::status();
+            quote!(#some(const { #status(#code) }))
+        }
+        None => paths::none().into_token_stream(),
+    };
+    let unchecked = if checked.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let (#(#some(#checked),)*) = (#(#checked,)*) else {
+                return #rejected(__req, #response::internal_server_error());
+            };
+        }
+    };
+    let (output, run) = match &route.response_model {
+        None => {
+            let (into_response, run) = (paths::into_response(), paths::run());
+            (
+                quote_spanned!(return_span=> impl #into_response + use<>),
+                quote_spanned!(return_span=> #run(__req, (#(#checked,)*), __cookie_route_call, #status)),
+            )
+        }
+        Some(model) => {
+            let (model_output, run_model) = (paths::model_output(), paths::run_model());
+            let options_ty = paths::filter_options();
+            let options = filter_options(route);
+            let fields = known_fields(route, model);
+            let check = quote_spanned!(model.span()=> #run_model::<#model, _, _, _>);
+            (
+                quote_spanned!(return_span=> impl #model_output + use<>),
+                quote_spanned!(return_span=> {
+                    #fields
+                    static __OPTIONS: #options_ty = #options;
+                    #check(__req, (#(#checked,)*), __cookie_route_call, #status, &__OPTIONS)
+                }),
+            )
+        }
+    };
+    let (future, send) = (paths::future(), paths::send());
+    // The value is the body's last expression at the return type: a type the output bound
+    // refuses is reported there.
+    let value = quote_spanned!(return_span=> __value);
+    let returns = quote_spanned!(return_span=> impl #future<Output = #output> + #send + 'a);
+    let read = if values.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let mut __errors = #errors::new();
+            #(#values)*
+            if let #some(rejection) = __errors.into_response() {
+                return #rejected(__req, rejection);
+            }
+        }
+    };
+    quote! {
+        fn #name(__req: #request) -> #box_future<#response> {
+            #read
+            #unchecked
+            fn __cookie_route_call<'a>(
+                (#(#checked,)*): (#(#checked_types,)*),
+                __req: &'a #request,
+                __response: &'a mut #response,
+            ) -> #returns {
+                let __value = #call;
+                #value
+            }
+            #run
         }
     }
 }

@@ -1,57 +1,58 @@
 fn __cookie_route_handler(
     __req: ::cookie_route::__private::Request,
 ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
-    ::cookie_route::__private::Box::pin(async move {
-        let mut __response = ::cookie_route::__private::Response::new();
-        '__cookie_route_handler: {
-            let mut __errors = ::cookie_route::__private::Errors::new();
-            let __cookie_route_arg0 = __errors
-                .take(::cookie_route::__private::path::<u32>(&__req, "item_id"));
-            let __cookie_route_arg1 = __errors
-                .take(::cookie_route::__private::cookie::<String>(&__req, "ads_id"));
-            if let ::cookie_route::__private::Some(rejection) = __errors.into_response()
-            {
-                ::cookie_route::__private::reject(&mut __response, rejection);
-                break '__cookie_route_handler;
-            }
-            let (
-                ::cookie_route::__private::Some(__cookie_route_arg0),
-                ::cookie_route::__private::Some(__cookie_route_arg1),
-            ) = (__cookie_route_arg0, __cookie_route_arg1) else {
-                ::cookie_route::__private::reject(
-                    &mut __response,
-                    ::cookie_route::__private::Response::internal_server_error(),
-                );
-                break '__cookie_route_handler;
-            };
-            let __value = read_item(
-                    __cookie_route_arg0,
-                    __cookie_route_arg1,
-                    &mut __response,
-                )
-                .await;
-            {
-                static __OPTIONS: ::cookie_route::__private::FilterOptions = ::cookie_route::__private::FilterOptions {
-                    include: ::cookie_route::__private::None,
-                    exclude: &[],
-                    exclude_unset: true,
-                    exclude_none: false,
-                    exclude_defaults: false,
-                };
-                ::cookie_route::__private::finish_model::<
-                    Item,
-                    _,
-                >(&mut __response, __value, ::cookie_route::__private::None, &__OPTIONS)
-            };
-        }
-        if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
-            &__req,
-            &mut __response,
-        ) {
-            __later.await;
-        }
-        __response
-    })
+    let mut __errors = ::cookie_route::__private::Errors::new();
+    let __cookie_route_arg0 = __errors
+        .take(::cookie_route::__private::path::<u32>(&__req, "item_id"));
+    let __cookie_route_arg1 = __errors
+        .take(::cookie_route::__private::cookie::<String>(&__req, "ads_id"));
+    if let ::cookie_route::__private::Some(rejection) = __errors.into_response() {
+        return ::cookie_route::__private::rejected(__req, rejection);
+    }
+    let (
+        ::cookie_route::__private::Some(__cookie_route_arg0),
+        ::cookie_route::__private::Some(__cookie_route_arg1),
+    ) = (__cookie_route_arg0, __cookie_route_arg1) else {
+        return ::cookie_route::__private::rejected(
+            __req,
+            ::cookie_route::__private::Response::internal_server_error(),
+        );
+    };
+    fn __cookie_route_call<'a>(
+        (__cookie_route_arg0, __cookie_route_arg1): (u32, Option<String>),
+        __req: &'a ::cookie_route::__private::Request,
+        __response: &'a mut ::cookie_route::__private::Response,
+    ) -> impl ::cookie_route::__private::Future<
+        Output = impl ::cookie_route::__private::ModelOutput + use<>,
+    > + ::cookie_route::__private::Send + 'a {
+        let __value = read_item(
+            __cookie_route_arg0,
+            __cookie_route_arg1,
+            &mut *__response,
+        );
+        __value
+    }
+    {
+        static __OPTIONS: ::cookie_route::__private::FilterOptions = ::cookie_route::__private::FilterOptions {
+            include: ::cookie_route::__private::None,
+            exclude: &[],
+            exclude_unset: true,
+            exclude_none: false,
+            exclude_defaults: false,
+        };
+        ::cookie_route::__private::run_model::<
+            Item,
+            _,
+            _,
+            _,
+        >(
+            __req,
+            (__cookie_route_arg0, __cookie_route_arg1),
+            __cookie_route_call,
+            ::cookie_route::__private::None,
+            &__OPTIONS,
+        )
+    }
 }
 static __COOKIE_ROUTE_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
     name: "read_item",

@@ -69,54 +69,47 @@ pub fn app() -> ::cookie_route::__private::App {
     fn __cookie_route_route0(
         __req: ::cookie_route::__private::Request,
     ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
-        ::cookie_route::__private::Box::pin(async move {
-            let mut __response = ::cookie_route::__private::Response::new();
-            '__cookie_route_handler: {
-                let mut __errors = ::cookie_route::__private::Errors::new();
-                let __cookie_route_arg0 = __errors
-                    .take(
-                        ::cookie_route::__private::cookie::<
-                            ::std::string::String,
-                        >(&__req, "username"),
-                    );
-                if let ::cookie_route::__private::Some(rejection) = __errors
-                    .into_response()
-                {
-                    ::cookie_route::__private::reject(&mut __response, rejection);
-                    break '__cookie_route_handler;
-                }
-                let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
-                    __cookie_route_arg0,
-                ) else {
-                    ::cookie_route::__private::reject(
-                        &mut __response,
-                        ::cookie_route::__private::Response::internal_server_error(),
-                    );
-                    break '__cookie_route_handler;
-                };
-                let __value = {
-                    #[allow(non_camel_case_types)]
-                    struct route_at_routes_toml_6_1;
-                    ::cookie_route::__private::DeclaredHandler::<
-                        route_at_routes_toml_6_1,
-                        (::core::option::Option<::std::string::String>,),
-                    >::call_declared(&handlers::get_cookie, (__cookie_route_arg0,))
-                }
-                    .await;
-                ::cookie_route::__private::finish(
-                    &mut __response,
-                    __value,
-                    ::cookie_route::__private::None,
-                );
-            }
-            if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
-                &__req,
-                &mut __response,
-            ) {
-                __later.await;
-            }
-            __response
-        })
+        let mut __errors = ::cookie_route::__private::Errors::new();
+        let __cookie_route_arg0 = __errors
+            .take(
+                ::cookie_route::__private::cookie::<
+                    ::std::string::String,
+                >(&__req, "username"),
+            );
+        if let ::cookie_route::__private::Some(rejection) = __errors.into_response() {
+            return ::cookie_route::__private::rejected(__req, rejection);
+        }
+        let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
+            __cookie_route_arg0,
+        ) else {
+            return ::cookie_route::__private::rejected(
+                __req,
+                ::cookie_route::__private::Response::internal_server_error(),
+            );
+        };
+        fn __cookie_route_call<'a>(
+            (__cookie_route_arg0,): (::core::option::Option<::std::string::String>,),
+            __req: &'a ::cookie_route::__private::Request,
+            __response: &'a mut ::cookie_route::__private::Response,
+        ) -> impl ::cookie_route::__private::Future<
+            Output = impl ::cookie_route::__private::IntoResponse + use<>,
+        > + ::cookie_route::__private::Send + 'a {
+            let __value = {
+                #[allow(non_camel_case_types)]
+                struct route_at_routes_toml_6_1;
+                ::cookie_route::__private::DeclaredHandler::<
+                    route_at_routes_toml_6_1,
+                    (::core::option::Option<::std::string::String>,),
+                >::call_declared(&handlers::get_cookie, (__cookie_route_arg0,))
+            };
+            __value
+        }
+        ::cookie_route::__private::run(
+            __req,
+            (__cookie_route_arg0,),
+            __cookie_route_call,
+            ::cookie_route::__private::None,
+        )
     }
     static __COOKIE_ROUTE_ROUTE0_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
         name: "get_cookie",

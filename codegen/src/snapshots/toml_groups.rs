@@ -40,39 +40,29 @@ pub fn app_with(
         fn __cookie_route_route0(
             __req: ::cookie_route::__private::Request,
         ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
-            ::cookie_route::__private::Box::pin(async move {
-                let mut __response = ::cookie_route::__private::Response::new();
-                '__cookie_route_handler: {
-                    let mut __errors = ::cookie_route::__private::Errors::new();
-                    if let ::cookie_route::__private::Some(rejection) = __errors
-                        .into_response()
-                    {
-                        ::cookie_route::__private::reject(&mut __response, rejection);
-                        break '__cookie_route_handler;
-                    }
-                    let __value = {
-                        #[allow(non_camel_case_types)]
-                        struct route_at_routes_toml_8_1;
-                        ::cookie_route::__private::DeclaredHandler::<
-                            route_at_routes_toml_8_1,
-                            (),
-                        >::call_declared(&handlers::home, ())
-                    }
-                        .await;
-                    ::cookie_route::__private::finish(
-                        &mut __response,
-                        __value,
-                        ::cookie_route::__private::None,
-                    );
-                }
-                if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
-                    &__req,
-                    &mut __response,
-                ) {
-                    __later.await;
-                }
-                __response
-            })
+            fn __cookie_route_call<'a>(
+                (): (),
+                __req: &'a ::cookie_route::__private::Request,
+                __response: &'a mut ::cookie_route::__private::Response,
+            ) -> impl ::cookie_route::__private::Future<
+                Output = impl ::cookie_route::__private::IntoResponse + use<>,
+            > + ::cookie_route::__private::Send + 'a {
+                let __value = {
+                    #[allow(non_camel_case_types)]
+                    struct route_at_routes_toml_8_1;
+                    ::cookie_route::__private::DeclaredHandler::<
+                        route_at_routes_toml_8_1,
+                        (),
+                    >::call_declared(&handlers::home, ())
+                };
+                __value
+            }
+            ::cookie_route::__private::run(
+                __req,
+                (),
+                __cookie_route_call,
+                ::cookie_route::__private::None,
+            )
         }
         static __COOKIE_ROUTE_ROUTE0_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
             name: "home",
@@ -99,39 +89,29 @@ pub fn app_with(
         fn __cookie_route_route1(
             __req: ::cookie_route::__private::Request,
         ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
-            ::cookie_route::__private::Box::pin(async move {
-                let mut __response = ::cookie_route::__private::Response::new();
-                '__cookie_route_handler: {
-                    let mut __errors = ::cookie_route::__private::Errors::new();
-                    if let ::cookie_route::__private::Some(rejection) = __errors
-                        .into_response()
-                    {
-                        ::cookie_route::__private::reject(&mut __response, rejection);
-                        break '__cookie_route_handler;
-                    }
-                    let __value = {
-                        #[allow(non_camel_case_types)]
-                        struct route_at_routes_toml_13_1;
-                        ::cookie_route::__private::DeclaredHandler::<
-                            route_at_routes_toml_13_1,
-                            (),
-                        >::call_declared(&handlers::items, ())
-                    }
-                        .await;
-                    ::cookie_route::__private::finish(
-                        &mut __response,
-                        __value,
-                        ::cookie_route::__private::None,
-                    );
-                }
-                if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
-                    &__req,
-                    &mut __response,
-                ) {
-                    __later.await;
-                }
-                __response
-            })
+            fn __cookie_route_call<'a>(
+                (): (),
+                __req: &'a ::cookie_route::__private::Request,
+                __response: &'a mut ::cookie_route::__private::Response,
+            ) -> impl ::cookie_route::__private::Future<
+                Output = impl ::cookie_route::__private::IntoResponse + use<>,
+            > + ::cookie_route::__private::Send + 'a {
+                let __value = {
+                    #[allow(non_camel_case_types)]
+                    struct route_at_routes_toml_13_1;
+                    ::cookie_route::__private::DeclaredHandler::<
+                        route_at_routes_toml_13_1,
+                        (),
+                    >::call_declared(&handlers::items, ())
+                };
+                __value
+            }
+            ::cookie_route::__private::run(
+                __req,
+                (),
+                __cookie_route_call,
+                ::cookie_route::__private::None,
+            )
         }
         static __COOKIE_ROUTE_ROUTE1_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
             name: "items",
@@ -158,50 +138,44 @@ pub fn app_with(
         fn __cookie_route_route2(
             __req: ::cookie_route::__private::Request,
         ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
-            ::cookie_route::__private::Box::pin(async move {
-                let mut __response = ::cookie_route::__private::Response::new();
-                '__cookie_route_handler: {
-                    let mut __errors = ::cookie_route::__private::Errors::new();
-                    let __cookie_route_arg0 = __errors
-                        .take(::cookie_route::__private::path::<u32>(&__req, "user_id"));
-                    if let ::cookie_route::__private::Some(rejection) = __errors
-                        .into_response()
-                    {
-                        ::cookie_route::__private::reject(&mut __response, rejection);
-                        break '__cookie_route_handler;
-                    }
-                    let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
-                        __cookie_route_arg0,
-                    ) else {
-                        ::cookie_route::__private::reject(
-                            &mut __response,
-                            ::cookie_route::__private::Response::internal_server_error(),
-                        );
-                        break '__cookie_route_handler;
-                    };
-                    let __value = {
-                        #[allow(non_camel_case_types)]
-                        struct route_at_routes_toml_19_1;
-                        ::cookie_route::__private::DeclaredHandler::<
-                            route_at_routes_toml_19_1,
-                            (u32,),
-                        >::call_declared(&handlers::posts, (__cookie_route_arg0,))
-                    }
-                        .await;
-                    ::cookie_route::__private::finish(
-                        &mut __response,
-                        __value,
-                        ::cookie_route::__private::None,
-                    );
-                }
-                if let ::cookie_route::__private::Some(__later) = ::cookie_route::__private::after(
-                    &__req,
-                    &mut __response,
-                ) {
-                    __later.await;
-                }
-                __response
-            })
+            let mut __errors = ::cookie_route::__private::Errors::new();
+            let __cookie_route_arg0 = __errors
+                .take(::cookie_route::__private::path::<u32>(&__req, "user_id"));
+            if let ::cookie_route::__private::Some(rejection) = __errors.into_response()
+            {
+                return ::cookie_route::__private::rejected(__req, rejection);
+            }
+            let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
+                __cookie_route_arg0,
+            ) else {
+                return ::cookie_route::__private::rejected(
+                    __req,
+                    ::cookie_route::__private::Response::internal_server_error(),
+                );
+            };
+            fn __cookie_route_call<'a>(
+                (__cookie_route_arg0,): (u32,),
+                __req: &'a ::cookie_route::__private::Request,
+                __response: &'a mut ::cookie_route::__private::Response,
+            ) -> impl ::cookie_route::__private::Future<
+                Output = impl ::cookie_route::__private::IntoResponse + use<>,
+            > + ::cookie_route::__private::Send + 'a {
+                let __value = {
+                    #[allow(non_camel_case_types)]
+                    struct route_at_routes_toml_19_1;
+                    ::cookie_route::__private::DeclaredHandler::<
+                        route_at_routes_toml_19_1,
+                        (u32,),
+                    >::call_declared(&handlers::posts, (__cookie_route_arg0,))
+                };
+                __value
+            }
+            ::cookie_route::__private::run(
+                __req,
+                (__cookie_route_arg0,),
+                __cookie_route_call,
+                ::cookie_route::__private::None,
+            )
         }
         static __COOKIE_ROUTE_ROUTE2_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
             name: "posts",
