@@ -41,15 +41,13 @@ pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
                 syn::ReturnType::Default => item.sig.ident.span(),
             };
             let requires = syn::Ident::new("__cookie_route_requires", Span::call_site());
-            let doc = syn::Ident::new("__COOKIE_ROUTE_DOC", Span::call_site());
-            let (alias, (handler_fn, (requires_fn, _), operation_doc, register)) =
-                expand::paths::aliased(|| {
-                    let handler_fn = expand::route::handler_fn(&route, &handler, return_span);
-                    let requires_fn = expand::route::requires_fn(&route, &requires);
-                    let operation_doc = expand::openapi::operation_doc(&route, &[], &doc);
-                    let register = expand::route::register(&route, &handler, &requires_fn.1, &doc);
-                    (handler_fn, requires_fn, operation_doc, register)
-                });
+            let (alias, (handler_fn, (requires_fn, _), register)) = expand::paths::aliased(|| {
+                let handler_fn = expand::route::handler_fn(&route, &handler, return_span);
+                let requires_fn = expand::route::requires_fn(&route, &requires);
+                let doc = expand::openapi::operation_doc(&route, &[]);
+                let register = expand::route::register(&route, &handler, &requires_fn.1, &doc);
+                (handler_fn, requires_fn, register)
+            });
             quote! {
                 #item
                 #[doc(hidden)]
@@ -57,7 +55,6 @@ pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
                     #alias
                     #handler_fn
                     #requires_fn
-                    #operation_doc
                     #register
                 };
             }

@@ -47,8 +47,7 @@ fn attribute_route() {
     let requires = syn::Ident::new("__cookie_route_requires", proc_macro2::Span::call_site());
     let (requires_fn, requires) = crate::expand::route::requires_fn(&route, &requires);
     tokens.extend(requires_fn);
-    let doc = syn::Ident::new("__COOKIE_ROUTE_DOC", proc_macro2::Span::call_site());
-    tokens.extend(crate::expand::openapi::operation_doc(&route, &[], &doc));
+    let doc = crate::expand::openapi::operation_doc(&route, &[]);
     tokens.extend(crate::expand::route::register(&route, &name, &requires, &doc));
     check("attribute_route", tokens);
 }

@@ -156,8 +156,7 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         handlers.push(super::route::handler_fn(route, &name, return_span));
         let (requires_fn, requires) = super::route::requires_fn(route, &requires);
         handlers.push(requires_fn);
-        let doc = format_ident!("__COOKIE_ROUTE_ROUTE{}_DOC", i);
-        handlers.push(super::openapi::operation_doc(route, &decls.cookies, &doc));
+        let doc = super::openapi::operation_doc(route, &decls.cookies);
         let info = format_ident!("__COOKIE_ROUTE_ROUTE{}", i);
         handlers.push(file_route(route, &info, &name, &requires, &doc, decls.automatic_options));
         // Validated: a route's group is one of the file's.
@@ -215,7 +214,7 @@ fn file_route(
     info: &syn::Ident,
     handler: &syn::Ident,
     requires: &TokenStream,
-    doc: &syn::Ident,
+    doc: &TokenStream,
     automatic_options: bool,
 ) -> TokenStream {
     let file_route = paths::file_route();

@@ -1,5 +1,5 @@
-//! A route's part of the OpenAPI document, as a `static` the runtime reads when it
-//! assembles the document: names, parameters, body, model, declared cookies, and a schema
+//! A route's part of the OpenAPI document, an `OperationDoc` value the route's registration
+//! holds and the runtime reads when it assembles the document: names, parameters, body, model, declared cookies, and a schema
 //! function per type (`schema::<T>()`, which fails to compile, naming the type, when `T` has
 //! no JSON Schema; a route with `openapi = false` names no type).
 
@@ -10,12 +10,9 @@ use syn::spanned::Spanned as _;
 use super::paths;
 use crate::decl::{CookieDecl, ParamKind, Protection, Route, Source};
 
-/// `static #ident: OperationDoc = ...;` for `route`, whose file declares `cookies`.
-pub(crate) fn operation_doc(
-    route: &Route,
-    cookies: &[CookieDecl],
-    ident: &syn::Ident,
-) -> TokenStream {
+/// `OperationDoc { ... }` for `route`, whose file declares `cookies`: a value written where
+/// the registration takes its reference (a `static`'s initializer), not an item of its own.
+pub(crate) fn operation_doc(route: &Route, cookies: &[CookieDecl]) -> TokenStream {
     let operation_doc = paths::operation_doc();
     let (some, none) = (paths::some(), paths::none());
     let opt_str = |value: Option<&str>| match value {
@@ -37,10 +34,10 @@ pub(crate) fn operation_doc(
     };
     if docs.hidden {
         return quote! {
-            static #ident: #operation_doc = #operation_doc {
+            #operation_doc {
                 name: #name, summary: #none, description: #none, tags: &[], deprecated: false,
                 status: #none, params: &[], body: #none, model: #none, sets: &[], hidden: true,
-            };
+            }
         };
     }
     let params = route.params.iter().filter_map(param);
@@ -71,7 +68,7 @@ pub(crate) fn operation_doc(
         .filter_map(|id| cookies.iter().find(|c| c.id.value == id.value))
         .map(cookie_doc);
     quote! {
-        static #ident: #operation_doc = #operation_doc {
+        #operation_doc {
             name: #name,
             summary: #summary,
             description: #description,
@@ -83,7 +80,7 @@ pub(crate) fn operation_doc(
             model: #model,
             sets: &[#(#sets),*],
             hidden: false,
-        };
+        }
     }
 }
 

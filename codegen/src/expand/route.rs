@@ -145,14 +145,12 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
         }
         Some(model) => {
             let finish_model = paths::finish_model();
-            let options_ty = paths::filter_options();
             let options = filter_options(route);
             let check = quote_spanned!(model.span()=> #finish_model::<#model, _>);
             let fields = known_fields(route, model);
             quote_spanned!(return_span=> {
                 #fields
-                static __OPTIONS: #options_ty = #options;
-                #check(&mut __response, __value, #status, &__OPTIONS)
+                #check(&mut __response, __value, #status, &#options)
             })
         }
     };
@@ -242,17 +240,15 @@ fn sync_handler_fn(
         }
         Some(model) => {
             let (model_output, run_model) = (paths::model_output(), paths::run_model());
-            let options_ty = paths::filter_options();
             let options = filter_options(route);
             let fields = known_fields(route, model);
             let check = quote_spanned!(model.span()=> #run_model::<#model, _, _, _>);
             (
                 quote_spanned!(return_span=> impl #model_output + use<>),
-                quote_spanned!(return_span=> {
+                quote_spanned!(return_span=>
                     #fields
-                    static __OPTIONS: #options_ty = #options;
-                    #check(__req, (#(#checked,)*), __cookie_route_call, #status, &__OPTIONS)
-                }),
+                    #check(__req, (#(#checked,)*), __cookie_route_call, #status, &#options)
+                ),
             )
         }
     };
@@ -395,7 +391,7 @@ pub(crate) fn register(
     route: &Route,
     handler: &syn::Ident,
     requires: &TokenStream,
-    doc: &syn::Ident,
+    doc: &TokenStream,
 ) -> TokenStream {
     let declared = paths::declared_route();
     let inventory = paths::inventory();

@@ -32,68 +32,46 @@ fn __cookie_route_handler(
         );
         __value
     }
-    {
-        static __OPTIONS: ::cookie_route::__private::FilterOptions = ::cookie_route::__private::FilterOptions {
+    ::cookie_route::__private::run_model::<
+        Item,
+        _,
+        _,
+        _,
+    >(
+        __req,
+        (__cookie_route_arg0, __cookie_route_arg1),
+        __cookie_route_call,
+        ::cookie_route::__private::None,
+        &::cookie_route::__private::FilterOptions {
             include: ::cookie_route::__private::None,
             exclude: &[],
             exclude_unset: true,
             exclude_none: false,
             exclude_defaults: false,
-        };
-        ::cookie_route::__private::run_model::<
-            Item,
-            _,
-            _,
-            _,
-        >(
-            __req,
-            (__cookie_route_arg0, __cookie_route_arg1),
-            __cookie_route_call,
-            ::cookie_route::__private::None,
-            &__OPTIONS,
-        )
-    }
+        },
+    )
 }
-static __COOKIE_ROUTE_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
-    name: "read_item",
-    summary: ::cookie_route::__private::None,
-    description: ::cookie_route::__private::None,
-    tags: &[],
-    deprecated: false,
-    status: ::cookie_route::__private::None,
-    params: &[
-        ::cookie_route::__private::ParamDoc {
-            name: "item_id",
-            location: ::cookie_route::__private::ParamIn::Path,
-            required: true,
-            schema: ::cookie_route::__private::schema::<u32>(),
-            default: ::cookie_route::__private::None,
-            protection: ::cookie_route::__private::None,
-        },
-        ::cookie_route::__private::ParamDoc {
-            name: "ads_id",
-            location: ::cookie_route::__private::ParamIn::Cookie,
-            required: false,
-            schema: ::cookie_route::__private::schema::<Option<String>>(),
-            default: ::cookie_route::__private::None,
-            protection: ::cookie_route::__private::None,
-        },
-    ],
-    body: ::cookie_route::__private::None,
-    model: ::cookie_route::__private::Some(::cookie_route::__private::ModelDoc {
-        schema: ::cookie_route::__private::schema::<Item>(),
-        include: ::cookie_route::__private::None,
-        exclude: &[],
-    }),
-    sets: &[],
-    hidden: false,
-};
 ::cookie_route::__private::inventory::submit! {
     ::cookie_route::__private::DeclaredRoute { methods : & ["GET"], path :
     "/items/{item_id}", group : ::cookie_route::__private::Some("api"), handler :
     __cookie_route_handler, location :
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
     ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
-    requires : ::cookie_route::__private::requires_nothing, doc : & __COOKIE_ROUTE_DOC,
+    requires : ::cookie_route::__private::requires_nothing, doc : &
+    ::cookie_route::__private::OperationDoc { name : "read_item", summary :
+    ::cookie_route::__private::None, description : ::cookie_route::__private::None, tags
+    : & [], deprecated : false, status : ::cookie_route::__private::None, params : &
+    [::cookie_route::__private::ParamDoc { name : "item_id", location :
+    ::cookie_route::__private::ParamIn::Path, required : true, schema :
+    ::cookie_route::__private::schema:: < u32 > (), default :
+    ::cookie_route::__private::None, protection : ::cookie_route::__private::None, },
+    ::cookie_route::__private::ParamDoc { name : "ads_id", location :
+    ::cookie_route::__private::ParamIn::Cookie, required : false, schema :
+    ::cookie_route::__private::schema:: < Option < String > > (), default :
+    ::cookie_route::__private::None, protection : ::cookie_route::__private::None, }],
+    body : ::cookie_route::__private::None, model :
+    ::cookie_route::__private::Some(::cookie_route::__private::ModelDoc { schema :
+    ::cookie_route::__private::schema:: < Item > (), include :
+    ::cookie_route::__private::None, exclude : & [] }), sets : & [], hidden : false, },
     cross_origin : true, }
 }

@@ -111,30 +111,6 @@ pub fn app() -> ::cookie_route::__private::App {
             ::cookie_route::__private::None,
         )
     }
-    static __COOKIE_ROUTE_ROUTE0_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
-        name: "get_cookie",
-        summary: ::cookie_route::__private::None,
-        description: ::cookie_route::__private::None,
-        tags: &[],
-        deprecated: false,
-        status: ::cookie_route::__private::None,
-        params: &[
-            ::cookie_route::__private::ParamDoc {
-                name: "username",
-                location: ::cookie_route::__private::ParamIn::Cookie,
-                required: false,
-                schema: ::cookie_route::__private::schema::<
-                    ::core::option::Option<::std::string::String>,
-                >(),
-                default: ::cookie_route::__private::None,
-                protection: ::cookie_route::__private::None,
-            },
-        ],
-        body: ::cookie_route::__private::None,
-        model: ::cookie_route::__private::None,
-        sets: &[],
-        hidden: false,
-    };
     static __COOKIE_ROUTE_ROUTE0: ::cookie_route::__private::FileRoute = ::cookie_route::__private::FileRoute {
         path: "/getcookie",
         handler: __cookie_route_route0,
@@ -142,7 +118,30 @@ pub fn app() -> ::cookie_route::__private::App {
         automatic_options: false,
         cross_origin: true,
         requires: ::cookie_route::__private::requires_nothing,
-        doc: &__COOKIE_ROUTE_ROUTE0_DOC,
+        doc: &::cookie_route::__private::OperationDoc {
+            name: "get_cookie",
+            summary: ::cookie_route::__private::None,
+            description: ::cookie_route::__private::None,
+            tags: &[],
+            deprecated: false,
+            status: ::cookie_route::__private::None,
+            params: &[
+                ::cookie_route::__private::ParamDoc {
+                    name: "username",
+                    location: ::cookie_route::__private::ParamIn::Cookie,
+                    required: false,
+                    schema: ::cookie_route::__private::schema::<
+                        ::core::option::Option<::std::string::String>,
+                    >(),
+                    default: ::cookie_route::__private::None,
+                    protection: ::cookie_route::__private::None,
+                },
+            ],
+            body: ::cookie_route::__private::None,
+            model: ::cookie_route::__private::None,
+            sets: &[],
+            hidden: false,
+        },
     };
     let app = ::cookie_route::__private::App::declared();
     let app = ::cookie_route::__private::route(

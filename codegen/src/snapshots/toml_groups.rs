@@ -64,19 +64,6 @@ pub fn app_with(
                 ::cookie_route::__private::None,
             )
         }
-        static __COOKIE_ROUTE_ROUTE0_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
-            name: "home",
-            summary: ::cookie_route::__private::None,
-            description: ::cookie_route::__private::None,
-            tags: &[],
-            deprecated: false,
-            status: ::cookie_route::__private::None,
-            params: &[],
-            body: ::cookie_route::__private::None,
-            model: ::cookie_route::__private::None,
-            sets: &[],
-            hidden: false,
-        };
         static __COOKIE_ROUTE_ROUTE0: ::cookie_route::__private::FileRoute = ::cookie_route::__private::FileRoute {
             path: "/",
             handler: __cookie_route_route0,
@@ -84,7 +71,19 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &__COOKIE_ROUTE_ROUTE0_DOC,
+            doc: &::cookie_route::__private::OperationDoc {
+                name: "home",
+                summary: ::cookie_route::__private::None,
+                description: ::cookie_route::__private::None,
+                tags: &[],
+                deprecated: false,
+                status: ::cookie_route::__private::None,
+                params: &[],
+                body: ::cookie_route::__private::None,
+                model: ::cookie_route::__private::None,
+                sets: &[],
+                hidden: false,
+            },
         };
         fn __cookie_route_route1(
             __req: ::cookie_route::__private::Request,
@@ -113,19 +112,6 @@ pub fn app_with(
                 ::cookie_route::__private::None,
             )
         }
-        static __COOKIE_ROUTE_ROUTE1_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
-            name: "items",
-            summary: ::cookie_route::__private::None,
-            description: ::cookie_route::__private::None,
-            tags: &[],
-            deprecated: false,
-            status: ::cookie_route::__private::None,
-            params: &[],
-            body: ::cookie_route::__private::None,
-            model: ::cookie_route::__private::None,
-            sets: &[],
-            hidden: false,
-        };
         static __COOKIE_ROUTE_ROUTE1: ::cookie_route::__private::FileRoute = ::cookie_route::__private::FileRoute {
             path: "/items",
             handler: __cookie_route_route1,
@@ -133,7 +119,19 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &__COOKIE_ROUTE_ROUTE1_DOC,
+            doc: &::cookie_route::__private::OperationDoc {
+                name: "items",
+                summary: ::cookie_route::__private::None,
+                description: ::cookie_route::__private::None,
+                tags: &[],
+                deprecated: false,
+                status: ::cookie_route::__private::None,
+                params: &[],
+                body: ::cookie_route::__private::None,
+                model: ::cookie_route::__private::None,
+                sets: &[],
+                hidden: false,
+            },
         };
         fn __cookie_route_route2(
             __req: ::cookie_route::__private::Request,
@@ -177,28 +175,6 @@ pub fn app_with(
                 ::cookie_route::__private::None,
             )
         }
-        static __COOKIE_ROUTE_ROUTE2_DOC: ::cookie_route::__private::OperationDoc = ::cookie_route::__private::OperationDoc {
-            name: "posts",
-            summary: ::cookie_route::__private::None,
-            description: ::cookie_route::__private::None,
-            tags: &[],
-            deprecated: false,
-            status: ::cookie_route::__private::None,
-            params: &[
-                ::cookie_route::__private::ParamDoc {
-                    name: "user_id",
-                    location: ::cookie_route::__private::ParamIn::Path,
-                    required: true,
-                    schema: ::cookie_route::__private::schema::<u32>(),
-                    default: ::cookie_route::__private::None,
-                    protection: ::cookie_route::__private::None,
-                },
-            ],
-            body: ::cookie_route::__private::None,
-            model: ::cookie_route::__private::None,
-            sets: &[],
-            hidden: false,
-        };
         static __COOKIE_ROUTE_ROUTE2: ::cookie_route::__private::FileRoute = ::cookie_route::__private::FileRoute {
             path: "/posts",
             handler: __cookie_route_route2,
@@ -206,7 +182,28 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &__COOKIE_ROUTE_ROUTE2_DOC,
+            doc: &::cookie_route::__private::OperationDoc {
+                name: "posts",
+                summary: ::cookie_route::__private::None,
+                description: ::cookie_route::__private::None,
+                tags: &[],
+                deprecated: false,
+                status: ::cookie_route::__private::None,
+                params: &[
+                    ::cookie_route::__private::ParamDoc {
+                        name: "user_id",
+                        location: ::cookie_route::__private::ParamIn::Path,
+                        required: true,
+                        schema: ::cookie_route::__private::schema::<u32>(),
+                        default: ::cookie_route::__private::None,
+                        protection: ::cookie_route::__private::None,
+                    },
+                ],
+                body: ::cookie_route::__private::None,
+                model: ::cookie_route::__private::None,
+                sets: &[],
+                hidden: false,
+            },
         };
         let app = ::cookie_route::__private::App::declared();
         let app = ::cookie_route::__private::route(
