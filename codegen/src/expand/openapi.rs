@@ -14,79 +14,64 @@ use crate::decl::{CookieDecl, ParamKind, Protection, Route, Source};
 /// the registration takes its reference (a `static`'s initializer), not an item of its own.
 pub(crate) fn operation_doc(route: &Route, cookies: &[CookieDecl]) -> TokenStream {
     let operation_doc = paths::operation_doc();
-    let (some, none) = (paths::some(), paths::none());
-    let opt_str = |value: Option<&str>| match value {
-        Some(v) => quote!(#some(#v)),
-        None => quote!(#none),
-    };
     let docs = &route.docs;
     let name = &route.name;
-    let summary = opt_str(docs.summary.as_deref());
-    let description = opt_str(docs.description.as_deref());
-    let tags = docs.tags.iter().map(|t| &t.value);
-    let deprecated = docs.deprecated;
-    let status = match &route.status {
-        Some(s) => {
-            let code = u16::try_from(s.value).unwrap_or(200);
-            quote!(#some(#code))
-        }
-        None => quote!(#none),
-    };
     if docs.hidden {
-        return quote! {
-            #operation_doc {
-                name: #name, summary: #none, description: #none, tags: &[], deprecated: false,
-                status: #none, params: &[], body: #none, model: #none, sets: &[], hidden: true,
-            }
-        };
+        return quote!(#operation_doc::new(#name, &[]).hidden());
     }
     let params = route.params.iter().filter_map(param);
-    let body = route.params.iter().find(|p| matches!(p.kind, ParamKind::Body)).map(|p| body(&p.ty));
-    let body = match body {
-        Some(b) => quote!(#some(#b)),
-        None => quote!(#none),
-    };
-    let model = match &route.response_model {
-        Some(model) => {
-            let (model_doc, schema) = (paths::model_doc(), paths::schema());
-            let include = match &route.filter.include {
-                Some(list) => {
-                    let names = list.iter().map(|s| &s.value);
-                    quote!(#some(&[#(#names),*]))
-                }
-                None => quote!(#none),
-            };
-            let exclude = route.filter.exclude.iter().map(|s| &s.value);
-            let schema = quote_spanned!(model.span()=> #schema::<#model>());
-            quote!(#some(#model_doc { schema: #schema, include: #include, exclude: &[#(#exclude),*] }))
+    // What the declaration says beyond the name and the parameters, each as the call that
+    // sets it on `OperationDoc::new(..)`.
+    let mut with = TokenStream::new();
+    if let Some(summary) = &docs.summary {
+        with.extend(quote!(.with_summary(#summary)));
+    }
+    if let Some(description) = &docs.description {
+        with.extend(quote!(.with_description(#description)));
+    }
+    if !docs.tags.is_empty() {
+        let tags = docs.tags.iter().map(|t| &t.value);
+        with.extend(quote!(.with_tags(&[#(#tags),*])));
+    }
+    if docs.deprecated {
+        with.extend(quote!(.deprecated()));
+    }
+    if let Some(s) = &route.status {
+        let code = u16::try_from(s.value).unwrap_or(200);
+        with.extend(quote!(.with_status(#code)));
+    }
+    if let Some(p) = route.params.iter().find(|p| matches!(p.kind, ParamKind::Body)) {
+        let body = body(&p.ty);
+        with.extend(quote!(.with_body(#body)));
+    }
+    if let Some(model) = &route.response_model {
+        let (model_doc, schema) = (paths::model_doc(), paths::schema());
+        let schema = quote_spanned!(model.span()=> #schema::<#model>());
+        let mut doc = quote!(#model_doc::new(#schema));
+        if let Some(list) = &route.filter.include {
+            let names = list.iter().map(|s| &s.value);
+            doc.extend(quote!(.with_include(&[#(#names),*])));
         }
-        None => quote!(#none),
-    };
-    let sets = docs
+        if !route.filter.exclude.is_empty() {
+            let names = route.filter.exclude.iter().map(|s| &s.value);
+            doc.extend(quote!(.with_exclude(&[#(#names),*])));
+        }
+        with.extend(quote!(.with_model(#doc)));
+    }
+    let sets: Vec<_> = docs
         .sets
         .iter()
         .filter_map(|id| cookies.iter().find(|c| c.id.value == id.value))
-        .map(cookie_doc);
-    quote! {
-        #operation_doc {
-            name: #name,
-            summary: #summary,
-            description: #description,
-            tags: &[#(#tags),*],
-            deprecated: #deprecated,
-            status: #status,
-            params: &[#(#params),*],
-            body: #body,
-            model: #model,
-            sets: &[#(#sets),*],
-            hidden: false,
-        }
+        .map(cookie_doc)
+        .collect();
+    if !sets.is_empty() {
+        with.extend(quote!(.with_sets(&[#(#sets),*])));
     }
+    quote!(#operation_doc::new(#name, &[#(#params),*]) #with)
 }
 
 fn param(p: &crate::decl::Param) -> Option<TokenStream> {
     let (param_doc, param_in, schema) = (paths::param_doc(), paths::param_in(), paths::schema());
-    let (some, none) = (paths::some(), paths::none());
     let (name, location, required, ty, default, protection) = match &p.kind {
         ParamKind::Path { name } => (name.clone(), quote!(Path), true, &p.ty, None, None),
         ParamKind::Value { source, name, optional, default, protection } => {
@@ -109,24 +94,14 @@ fn param(p: &crate::decl::Param) -> Option<TokenStream> {
         _ => return None,
     };
     let schema = quote_spanned!(ty.span()=> #schema::<#ty>());
-    let default = match default {
-        Some(d) => quote!(#some(#d)),
-        None => quote!(#none),
-    };
-    let protection = match protection {
-        Some(p) => quote!(#some(#p)),
-        None => quote!(#none),
-    };
-    Some(quote! {
-        #param_doc {
-            name: #name,
-            location: #param_in::#location,
-            required: #required,
-            schema: #schema,
-            default: #default,
-            protection: #protection,
-        }
-    })
+    let mut doc = quote!(#param_doc::new(#name, #param_in::#location, #required, #schema));
+    if let Some(d) = default {
+        doc.extend(quote!(.with_default(#d)));
+    }
+    if let Some(p) = protection {
+        doc.extend(quote!(.with_protection(#p)));
+    }
+    Some(doc)
 }
 
 /// A default written as a literal, as JSON text (`3`, `"x"`, `true`); others are left out.

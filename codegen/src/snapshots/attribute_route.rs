@@ -58,20 +58,12 @@ fn __cookie_route_handler(
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
     ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
     requires : ::cookie_route::__private::requires_nothing, doc : &
-    ::cookie_route::__private::OperationDoc { name : "read_item", summary :
-    ::cookie_route::__private::None, description : ::cookie_route::__private::None, tags
-    : & [], deprecated : false, status : ::cookie_route::__private::None, params : &
-    [::cookie_route::__private::ParamDoc { name : "item_id", location :
-    ::cookie_route::__private::ParamIn::Path, required : true, schema :
-    ::cookie_route::__private::schema:: < u32 > (), default :
-    ::cookie_route::__private::None, protection : ::cookie_route::__private::None, },
-    ::cookie_route::__private::ParamDoc { name : "ads_id", location :
-    ::cookie_route::__private::ParamIn::Cookie, required : false, schema :
-    ::cookie_route::__private::schema:: < Option < String > > (), default :
-    ::cookie_route::__private::None, protection : ::cookie_route::__private::None, }],
-    body : ::cookie_route::__private::None, model :
-    ::cookie_route::__private::Some(::cookie_route::__private::ModelDoc { schema :
-    ::cookie_route::__private::schema:: < Item > (), include :
-    ::cookie_route::__private::None, exclude : & [] }), sets : & [], hidden : false, },
-    cross_origin : true, }
+    ::cookie_route::__private::OperationDoc::new("read_item", &
+    [::cookie_route::__private::ParamDoc::new("item_id",
+    ::cookie_route::__private::ParamIn::Path, true, ::cookie_route::__private::schema:: <
+    u32 > ()), ::cookie_route::__private::ParamDoc::new("ads_id",
+    ::cookie_route::__private::ParamIn::Cookie, false,
+    ::cookie_route::__private::schema:: < Option < String > > ())])
+    .with_model(::cookie_route::__private::ModelDoc::new(::cookie_route::__private::schema::
+    < Item > ())), cross_origin : true, }
 }

@@ -118,30 +118,19 @@ pub fn app() -> ::cookie_route::__private::App {
         automatic_options: false,
         cross_origin: true,
         requires: ::cookie_route::__private::requires_nothing,
-        doc: &::cookie_route::__private::OperationDoc {
-            name: "get_cookie",
-            summary: ::cookie_route::__private::None,
-            description: ::cookie_route::__private::None,
-            tags: &[],
-            deprecated: false,
-            status: ::cookie_route::__private::None,
-            params: &[
-                ::cookie_route::__private::ParamDoc {
-                    name: "username",
-                    location: ::cookie_route::__private::ParamIn::Cookie,
-                    required: false,
-                    schema: ::cookie_route::__private::schema::<
+        doc: &::cookie_route::__private::OperationDoc::new(
+            "get_cookie",
+            &[
+                ::cookie_route::__private::ParamDoc::new(
+                    "username",
+                    ::cookie_route::__private::ParamIn::Cookie,
+                    false,
+                    ::cookie_route::__private::schema::<
                         ::core::option::Option<::std::string::String>,
                     >(),
-                    default: ::cookie_route::__private::None,
-                    protection: ::cookie_route::__private::None,
-                },
+                ),
             ],
-            body: ::cookie_route::__private::None,
-            model: ::cookie_route::__private::None,
-            sets: &[],
-            hidden: false,
-        },
+        ),
     };
     let app = ::cookie_route::__private::App::declared();
     let app = ::cookie_route::__private::route(

@@ -71,19 +71,7 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &::cookie_route::__private::OperationDoc {
-                name: "home",
-                summary: ::cookie_route::__private::None,
-                description: ::cookie_route::__private::None,
-                tags: &[],
-                deprecated: false,
-                status: ::cookie_route::__private::None,
-                params: &[],
-                body: ::cookie_route::__private::None,
-                model: ::cookie_route::__private::None,
-                sets: &[],
-                hidden: false,
-            },
+            doc: &::cookie_route::__private::OperationDoc::new("home", &[]),
         };
         fn __cookie_route_route1(
             __req: ::cookie_route::__private::Request,
@@ -119,19 +107,7 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &::cookie_route::__private::OperationDoc {
-                name: "items",
-                summary: ::cookie_route::__private::None,
-                description: ::cookie_route::__private::None,
-                tags: &[],
-                deprecated: false,
-                status: ::cookie_route::__private::None,
-                params: &[],
-                body: ::cookie_route::__private::None,
-                model: ::cookie_route::__private::None,
-                sets: &[],
-                hidden: false,
-            },
+            doc: &::cookie_route::__private::OperationDoc::new("items", &[]),
         };
         fn __cookie_route_route2(
             __req: ::cookie_route::__private::Request,
@@ -182,28 +158,17 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &::cookie_route::__private::OperationDoc {
-                name: "posts",
-                summary: ::cookie_route::__private::None,
-                description: ::cookie_route::__private::None,
-                tags: &[],
-                deprecated: false,
-                status: ::cookie_route::__private::None,
-                params: &[
-                    ::cookie_route::__private::ParamDoc {
-                        name: "user_id",
-                        location: ::cookie_route::__private::ParamIn::Path,
-                        required: true,
-                        schema: ::cookie_route::__private::schema::<u32>(),
-                        default: ::cookie_route::__private::None,
-                        protection: ::cookie_route::__private::None,
-                    },
+            doc: &::cookie_route::__private::OperationDoc::new(
+                "posts",
+                &[
+                    ::cookie_route::__private::ParamDoc::new(
+                        "user_id",
+                        ::cookie_route::__private::ParamIn::Path,
+                        true,
+                        ::cookie_route::__private::schema::<u32>(),
+                    ),
                 ],
-                body: ::cookie_route::__private::None,
-                model: ::cookie_route::__private::None,
-                sets: &[],
-                hidden: false,
-            },
+            ),
         };
         let app = ::cookie_route::__private::App::declared();
         let app = ::cookie_route::__private::route(

@@ -122,3 +122,124 @@ pub struct OperationDoc {
     /// `openapi = false`: the route is not in the document.
     pub hidden: bool,
 }
+
+// Constructors for generated code, which writes `ParamDoc::new(..)` and
+// `OperationDoc::new(..).with_model(..)` rather than struct literals: a route's
+// registration spells out only what its declaration says, and the compiler reads fewer
+// tokens per route.
+
+impl ParamDoc {
+    /// A parameter without a default, of a plain cookie where it is one.
+    pub const fn new(
+        name: &'static str,
+        location: ParamIn,
+        required: bool,
+        schema: SchemaFn,
+    ) -> Self {
+        Self { name, location, required, schema, default: None, protection: None }
+    }
+
+    /// With its default, as JSON text.
+    pub const fn with_default(mut self, default: &'static str) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// A `signed` or `private` cookie.
+    pub const fn with_protection(mut self, protection: &'static str) -> Self {
+        self.protection = Some(protection);
+        self
+    }
+}
+
+impl ModelDoc {
+    /// A model without `include`/`exclude` lists.
+    pub const fn new(schema: SchemaFn) -> Self {
+        Self { schema, include: None, exclude: &[] }
+    }
+
+    /// With `response_model_include`.
+    pub const fn with_include(mut self, include: &'static [&'static str]) -> Self {
+        self.include = Some(include);
+        self
+    }
+
+    /// With `response_model_exclude`.
+    pub const fn with_exclude(mut self, exclude: &'static [&'static str]) -> Self {
+        self.exclude = exclude;
+        self
+    }
+}
+
+impl OperationDoc {
+    /// A route named `name` with `params`, and nothing else declared.
+    pub const fn new(name: &'static str, params: &'static [ParamDoc]) -> Self {
+        Self {
+            name,
+            summary: None,
+            description: None,
+            tags: &[],
+            deprecated: false,
+            status: None,
+            params,
+            body: None,
+            model: None,
+            sets: &[],
+            hidden: false,
+        }
+    }
+
+    /// With its summary.
+    pub const fn with_summary(mut self, summary: &'static str) -> Self {
+        self.summary = Some(summary);
+        self
+    }
+
+    /// With its description (the handler's doc comment).
+    pub const fn with_description(mut self, description: &'static str) -> Self {
+        self.description = Some(description);
+        self
+    }
+
+    /// With its tags.
+    pub const fn with_tags(mut self, tags: &'static [&'static str]) -> Self {
+        self.tags = tags;
+        self
+    }
+
+    /// Deprecated.
+    pub const fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    /// With its declared status.
+    pub const fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// With its request body.
+    pub const fn with_body(mut self, body: BodyDoc) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// With its response model.
+    pub const fn with_model(mut self, model: ModelDoc) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// With the declared cookies it sets.
+    pub const fn with_sets(mut self, sets: &'static [CookieDoc]) -> Self {
+        self.sets = sets;
+        self
+    }
+
+    /// Left out of the document (`openapi = false`).
+    pub const fn hidden(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
+}
