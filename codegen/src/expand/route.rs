@@ -115,8 +115,22 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
         });
     }
 
+    let status = match &route.status {
+        Some(s) => {
+            // Validated: from 100 to 599.
+            let code = u16::try_from(s.value).expect("a validated status");
+            let status = paths::status();
+            quote!(#some(const { #status(#code) }))
+        }
+        None => paths::none().into_token_stream(),
+    };
     if dependencies.is_empty() && !route.params.iter().any(|p| matches!(p.kind, ParamKind::Body)) {
-        let sync = Sync { values: &values, checked: &checked, checked_types: &checked_types };
+        let sync = Sync {
+            values: &values,
+            checked: &checked,
+            checked_types: &checked_types,
+            status: &status,
+        };
         return sync_handler_fn(
             route,
             name,
@@ -126,18 +140,6 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
         );
     }
     let call = call(route, &args, &arg_types);
-    let status = match &route.status {
-        Some(s) => {
-            // Validated: from 100 to 599.
-            let code = u16::try_from(s.value).expect("a validated status");
-            let status = paths::status();
-            quote!(#some(const { #status(#code) }))
-        }
-        None => {
-            let none = paths::none();
-            quote!(#none)
-        }
-    };
     let finish = match &route.response_model {
         None => {
             let finish = paths::finish();
@@ -191,11 +193,12 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
 }
 
 /// What [`sync_handler_fn`] takes from [`handler_fn`]: the statements reading the values,
-/// their names and their types.
+/// their names and their types, and the route's status.
 struct Sync<'a> {
     values: &'a [TokenStream],
     checked: &'a [syn::Ident],
     checked_types: &'a [syn::Type],
+    status: &'a TokenStream,
 }
 
 /// The handler of a route whose arguments are all read before the call: a function that
@@ -212,15 +215,7 @@ fn sync_handler_fn(
     let (request, response, box_future) =
         (paths::request(), paths::response(), paths::box_future());
     let (errors, some, rejected) = (paths::errors(), paths::some(), paths::rejected());
-    let Sync { values, checked, checked_types } = sync;
-    let status = match &route.status {
-        Some(s) => {
-            let code = u16::try_from(s.value).expect("a validated status");
-            let status = paths::status();
-            quote!(#some(const { #status(#code) }))
-        }
-        None => paths::none().into_token_stream(),
-    };
+    let Sync { values, checked, checked_types, status } = sync;
     let unchecked = if checked.is_empty() {
         quote!()
     } else {
