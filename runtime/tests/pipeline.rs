@@ -34,6 +34,15 @@ async fn generated_protected(
     Json(json!({ "user": user, "token": token }))
 }
 
+/// Reads a signed cookie and a query value: a request without a valid `page` is a 422.
+#[cookie_route(GET "/generated/page")]
+async fn generated_page(
+    #[cookie(name = "signed_user", signed)] user: Option<String>,
+    #[query] page: u32,
+) -> Json<Value> {
+    Json(json!({ "user": user, "page": page }))
+}
+
 // The same, written by hand.
 
 async fn login(request: Request) -> Result<&'static str, Error> {
@@ -160,4 +169,25 @@ async fn every_kind_of_handler_reissues_cookies_read_under_a_fallback_key() {
         let res = s.client().get(&path).header("cookie", &reissued).send().await;
         assert!(res.headers().get("set-cookie").is_none(), "{kind}");
     }
+}
+
+#[tokio::test]
+async fn a_rejected_request_still_reissues_the_cookies_it_read_under_a_fallback_key() {
+    let old = Keys::from_secret(OLD_SECRET).unwrap();
+    let old = TestServer::start(app(old, SessionConfig::signed_cookie())).await;
+    let under_old_key = pairs(&old.client().get("/set-protected").send().await);
+    let rotated = Keys::from_secret(SECRET).unwrap().with_fallbacks([OLD_SECRET]).unwrap();
+    let s = TestServer::start(app(rotated, SessionConfig::signed_cookie())).await;
+
+    let res =
+        s.client().get("/generated/page?page=x").header("cookie", &under_old_key).send().await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>()["detail"][0]["loc"], json!(["query", "page"]));
+    let reissued = pairs(&res);
+    assert!(reissued.starts_with("signed_user="), "re-issued with the 422: {reissued:?}");
+
+    // The re-issued cookie is under the current key: the same route reads it back.
+    let res = s.client().get("/generated/page?page=2").header("cookie", &reissued).send().await;
+    assert_eq!(res.json::<Value>(), json!({"user": "alice", "page": 2}));
+    assert!(res.headers().get("set-cookie").is_none());
 }
