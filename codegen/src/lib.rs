@@ -6,6 +6,9 @@
 //! (`validate.rs`) and expands it (`expand/`); errors are collected (`ctxt.rs`) and all
 //! reported, each at its place. Not a public API: use `cookie-route`.
 
+// The compiler's own API, for what `proc_macro2` does not give (a span's line and file).
+extern crate proc_macro;
+
 mod ctxt;
 mod decl;
 mod diag;

@@ -100,7 +100,11 @@ fn a_state_the_app_does_not_have_stops_the_build_naming_each_route() {
         panic!("builds without the state its routes take")
     };
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("`GET /me` at runtime/tests/state.rs:"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("`GET /me` at runtime/tests/state.rs:52:1 takes"),
+        "{}",
+        errors[0]
+    );
     assert!(errors[0].contains("takes `State<state::Users>`"), "{}", errors[0]);
 
     let Err(StartError::Routes(errors)) = App::declared().build() else {

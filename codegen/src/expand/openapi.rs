@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::paths;
-use crate::decl::{CookieDecl, ParamKind, Protection, Route, Source};
+use crate::decl::{CookieDecl, ParamKind, Protection, Route};
 
 /// `OperationDoc { ... }` for `route`, whose file declares `cookies`: a value written where
 /// the registration takes its reference (a `static`'s initializer), not an item of its own.
@@ -71,15 +71,10 @@ pub(crate) fn operation_doc(route: &Route, cookies: &[CookieDecl]) -> TokenStrea
 }
 
 fn param(p: &crate::decl::Param) -> Option<TokenStream> {
-    let (param_doc, param_in, schema) = (paths::param_doc(), paths::param_in(), paths::schema());
+    let param_doc = paths::param_doc();
     let (name, location, required, ty, default, protection) = match &p.kind {
-        ParamKind::Path { name } => (name.clone(), quote!(Path), true, &p.ty, None, None),
+        ParamKind::Path { name } => (name.clone(), "path", None, &p.ty, None, None),
         ParamKind::Value { source, name, optional, default, protection } => {
-            let location = match source {
-                Source::Cookie => quote!(Cookie),
-                Source::Query => quote!(Query),
-                Source::Header => quote!(Header),
-            };
             // An `Option` documents as nullable, as FastAPI's `T | None`.
             let ty = &p.ty;
             let protection = match protection {
@@ -89,12 +84,14 @@ fn param(p: &crate::decl::Param) -> Option<TokenStream> {
             };
             let required = optional.is_none() && default.is_none();
             let default = default.as_deref().and_then(json_literal);
-            (name.value.clone(), location, required, ty, default, protection)
+            (name.value.clone(), source.as_str(), Some(required), ty, default, protection)
         }
         _ => return None,
     };
-    let schema = quote_spanned!(ty.span()=> #schema::<#ty>());
-    let mut doc = quote!(#param_doc::new(#name, #param_in::#location, #required, #schema));
+    // `ParamDoc::query::<T>(..)`, spanned at `T`: a type without a schema is reported there.
+    let location = syn::Ident::new(location, ty.span());
+    let required = required.map(|r| quote!(, #r));
+    let mut doc = quote_spanned!(ty.span()=> #param_doc::#location::<#ty>(#name #required));
     if let Some(d) = default {
         doc.extend(quote!(.with_default(#d)));
     }

@@ -127,7 +127,6 @@ paths! {
     reject => ::cookie_route::__private::reject;
     operation_doc => ::cookie_route::__private::OperationDoc;
     param_doc => ::cookie_route::__private::ParamDoc;
-    param_in => ::cookie_route::__private::ParamIn;
     body_doc => ::cookie_route::__private::BodyDoc;
     model_doc => ::cookie_route::__private::ModelDoc;
     cookie_doc => ::cookie_route::__private::CookieDoc;

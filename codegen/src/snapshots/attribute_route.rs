@@ -2,21 +2,14 @@ fn __cookie_route_handler(
     __req: ::cookie_route::__private::Request,
 ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
     let mut __errors = ::cookie_route::__private::Errors::new();
-    let __cookie_route_arg0 = __errors
-        .take(::cookie_route::__private::path::<u32>(&__req, "item_id"));
-    let __cookie_route_arg1 = __errors
-        .take(::cookie_route::__private::cookie::<String>(&__req, "ads_id"));
-    if let ::cookie_route::__private::Some(rejection) = __errors.into_response() {
-        return ::cookie_route::__private::rejected(__req, rejection);
-    }
     let (
         ::cookie_route::__private::Some(__cookie_route_arg0),
         ::cookie_route::__private::Some(__cookie_route_arg1),
-    ) = (__cookie_route_arg0, __cookie_route_arg1) else {
-        return ::cookie_route::__private::rejected(
-            __req,
-            ::cookie_route::__private::Response::internal_server_error(),
-        );
+    ) = (
+        __errors.take(::cookie_route::__private::path::<u32>(&__req, "item_id")),
+        __errors.take(::cookie_route::__private::cookie::<String>(&__req, "ads_id")),
+    ) else {
+        return ::cookie_route::__private::rejected(__req, __errors.into_rejection());
     };
     fn __cookie_route_call<'a>(
         (__cookie_route_arg0, __cookie_route_arg1): (u32, Option<String>),
@@ -43,11 +36,8 @@ fn __cookie_route_handler(
         __cookie_route_call,
         ::cookie_route::__private::None,
         &::cookie_route::__private::FilterOptions {
-            include: ::cookie_route::__private::None,
-            exclude: &[],
             exclude_unset: true,
-            exclude_none: false,
-            exclude_defaults: false,
+            ..::cookie_route::__private::FilterOptions::NONE
         },
     )
 }
@@ -59,11 +49,9 @@ fn __cookie_route_handler(
     ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
     requires : ::cookie_route::__private::requires_nothing, doc : &
     ::cookie_route::__private::OperationDoc::new("read_item", &
-    [::cookie_route::__private::ParamDoc::new("item_id",
-    ::cookie_route::__private::ParamIn::Path, true, ::cookie_route::__private::schema:: <
-    u32 > ()), ::cookie_route::__private::ParamDoc::new("ads_id",
-    ::cookie_route::__private::ParamIn::Cookie, false,
-    ::cookie_route::__private::schema:: < Option < String > > ())])
+    [::cookie_route::__private::ParamDoc::path:: < u32 > ("item_id"),
+    ::cookie_route::__private::ParamDoc::cookie:: < Option < String > > ("ads_id",
+    false)])
     .with_model(::cookie_route::__private::ModelDoc::new(::cookie_route::__private::schema::
     < Item > ())), cross_origin : true, }
 }

@@ -70,22 +70,15 @@ pub fn app() -> ::cookie_route::__private::App {
         __req: ::cookie_route::__private::Request,
     ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
         let mut __errors = ::cookie_route::__private::Errors::new();
-        let __cookie_route_arg0 = __errors
-            .take(
-                ::cookie_route::__private::cookie::<
-                    ::std::string::String,
-                >(&__req, "username"),
-            );
-        if let ::cookie_route::__private::Some(rejection) = __errors.into_response() {
-            return ::cookie_route::__private::rejected(__req, rejection);
-        }
         let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
-            __cookie_route_arg0,
+            __errors
+                .take(
+                    ::cookie_route::__private::cookie::<
+                        ::std::string::String,
+                    >(&__req, "username"),
+                ),
         ) else {
-            return ::cookie_route::__private::rejected(
-                __req,
-                ::cookie_route::__private::Response::internal_server_error(),
-            );
+            return ::cookie_route::__private::rejected(__req, __errors.into_rejection());
         };
         fn __cookie_route_call<'a>(
             (__cookie_route_arg0,): (::core::option::Option<::std::string::String>,),
@@ -121,14 +114,9 @@ pub fn app() -> ::cookie_route::__private::App {
         doc: &::cookie_route::__private::OperationDoc::new(
             "get_cookie",
             &[
-                ::cookie_route::__private::ParamDoc::new(
-                    "username",
-                    ::cookie_route::__private::ParamIn::Cookie,
-                    false,
-                    ::cookie_route::__private::schema::<
-                        ::core::option::Option<::std::string::String>,
-                    >(),
-                ),
+                ::cookie_route::__private::ParamDoc::cookie::<
+                    ::core::option::Option<::std::string::String>,
+                >("username", false),
             ],
         ),
     };

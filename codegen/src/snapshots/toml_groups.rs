@@ -113,18 +113,12 @@ pub fn app_with(
             __req: ::cookie_route::__private::Request,
         ) -> ::cookie_route::__private::BoxFuture<::cookie_route::__private::Response> {
             let mut __errors = ::cookie_route::__private::Errors::new();
-            let __cookie_route_arg0 = __errors
-                .take(::cookie_route::__private::path::<u32>(&__req, "user_id"));
-            if let ::cookie_route::__private::Some(rejection) = __errors.into_response()
-            {
-                return ::cookie_route::__private::rejected(__req, rejection);
-            }
             let (::cookie_route::__private::Some(__cookie_route_arg0),) = (
-                __cookie_route_arg0,
+                __errors.take(::cookie_route::__private::path::<u32>(&__req, "user_id")),
             ) else {
                 return ::cookie_route::__private::rejected(
                     __req,
-                    ::cookie_route::__private::Response::internal_server_error(),
+                    __errors.into_rejection(),
                 );
             };
             fn __cookie_route_call<'a>(
@@ -160,14 +154,7 @@ pub fn app_with(
             requires: ::cookie_route::__private::requires_nothing,
             doc: &::cookie_route::__private::OperationDoc::new(
                 "posts",
-                &[
-                    ::cookie_route::__private::ParamDoc::new(
-                        "user_id",
-                        ::cookie_route::__private::ParamIn::Path,
-                        true,
-                        ::cookie_route::__private::schema::<u32>(),
-                    ),
-                ],
+                &[::cookie_route::__private::ParamDoc::path::<u32>("user_id")],
             ),
         };
         let app = ::cookie_route::__private::App::declared();

@@ -64,6 +64,12 @@ impl Errors {
     pub fn into_response(self) -> Option<Response> {
         (!self.0.is_empty()).then(|| Error::Validation(self.0).into_response())
     }
+
+    /// The 422 response of a request one of whose values was refused (a 500 if none was
+    /// recorded: a handler asks only after a `take` gave `None`, which records one).
+    pub fn into_rejection(self) -> Response {
+        self.into_response().unwrap_or_else(Response::internal_server_error)
+    }
 }
 
 fn loc(source: &'static str, name: &str) -> Vec<Loc> {

@@ -123,19 +123,34 @@ pub struct OperationDoc {
     pub hidden: bool,
 }
 
-// Constructors for generated code, which writes `ParamDoc::new(..)` and
+// Constructors for generated code, which writes `ParamDoc::query::<T>(..)` and
 // `OperationDoc::new(..).with_model(..)` rather than struct literals: a route's
 // registration spells out only what its declaration says, and the compiler reads fewer
 // tokens per route.
 
 impl ParamDoc {
-    /// A parameter without a default, of a plain cookie where it is one.
-    pub const fn new(
-        name: &'static str,
-        location: ParamIn,
-        required: bool,
-        schema: SchemaFn,
-    ) -> Self {
+    /// A path parameter of type `T` (always required).
+    pub const fn path<T: Documented + ?Sized>(name: &'static str) -> Self {
+        Self::new(name, ParamIn::Path, true, schema::<T>())
+    }
+
+    /// A query parameter of type `T`: `required` when not an `Option` and without a default.
+    pub const fn query<T: Documented + ?Sized>(name: &'static str, required: bool) -> Self {
+        Self::new(name, ParamIn::Query, required, schema::<T>())
+    }
+
+    /// A header of type `T`: `required` when not an `Option` and without a default.
+    pub const fn header<T: Documented + ?Sized>(name: &'static str, required: bool) -> Self {
+        Self::new(name, ParamIn::Header, required, schema::<T>())
+    }
+
+    /// A cookie of type `T`: `required` when not an `Option` and without a default.
+    pub const fn cookie<T: Documented + ?Sized>(name: &'static str, required: bool) -> Self {
+        Self::new(name, ParamIn::Cookie, required, schema::<T>())
+    }
+
+    /// Without a default, and a plain cookie where it is one.
+    const fn new(name: &'static str, location: ParamIn, required: bool, schema: SchemaFn) -> Self {
         Self { name, location, required, schema, default: None, protection: None }
     }
 

@@ -74,6 +74,18 @@ pub struct FilterOptions {
     pub exclude_defaults: bool,
 }
 
+impl FilterOptions {
+    /// No option set: the model's every field, as the handler's value gives it. A route
+    /// names only the options it sets, `FilterOptions { exclude_none: true, ..NONE }`.
+    pub const NONE: Self = Self {
+        include: None,
+        exclude: &[],
+        exclude_unset: false,
+        exclude_none: false,
+        exclude_defaults: false,
+    };
+}
+
 /// A handler's value that does not fit its response model. The message names the model and
 /// the field, never the value: the value may be exactly what must not leak.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
