@@ -390,30 +390,25 @@ pub(crate) fn register(
 ) -> TokenStream {
     let declared = paths::declared_route();
     let inventory = paths::inventory();
-    let cross_origin = route.cross_origin;
     let methods = route.methods.iter().map(|m| &m.value);
     let path = route.path.value.as_str();
-    let group = match &route.group {
-        Some(name) => {
-            let (some, name) = (paths::some(), &name.value);
-            quote!(#some(#name))
-        }
-        None => paths::none().into_token_stream(),
-    };
     // The attribute's own place (`#[cookie_route(...)]` at the first column).
     let location = location(Span::call_site());
+    // What the declaration says beyond the defaults of `DeclaredRoute::new`.
+    let mut with = TokenStream::new();
+    if let Some(name) = &route.group {
+        let name = &name.value;
+        with.extend(quote!(.in_group(#name)));
+    }
+    if route.params.iter().any(|p| matches!(p.kind, ParamKind::Dependency)) {
+        with.extend(quote!(.with_requires(#requires)));
+    }
+    if !route.cross_origin {
+        with.extend(quote!(.without_cross_origin()));
+    }
     quote! {
         #inventory::submit! {
-            #declared {
-                methods: &[#(#methods),*],
-                path: #path,
-                group: #group,
-                handler: #handler,
-                location: #location,
-                requires: #requires,
-                doc: &#doc,
-                cross_origin: #cross_origin,
-            }
+            #declared::new(&[#(#methods),*], #path, #handler, #location, &#doc) #with
         }
     }
 }

@@ -42,16 +42,14 @@ fn __cookie_route_handler(
     )
 }
 ::cookie_route::__private::inventory::submit! {
-    ::cookie_route::__private::DeclaredRoute { methods : & ["GET"], path :
-    "/items/{item_id}", group : ::cookie_route::__private::Some("api"), handler :
-    __cookie_route_handler, location :
+    ::cookie_route::__private::DeclaredRoute::new(& ["GET"], "/items/{item_id}",
+    __cookie_route_handler,
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
-    ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
-    requires : ::cookie_route::__private::requires_nothing, doc : &
+    ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()), &
     ::cookie_route::__private::OperationDoc::new("read_item", &
     [::cookie_route::__private::ParamDoc::path:: < u32 > ("item_id"),
     ::cookie_route::__private::ParamDoc::cookie:: < Option < String > > ("ads_id",
     false)])
     .with_model(::cookie_route::__private::ModelDoc::new(::cookie_route::__private::schema::
-    < Item > ())), cross_origin : true, }
+    < Item > ()))).in_group("api")
 }
