@@ -43,6 +43,17 @@ async fn generated_page(
     Json(json!({ "user": user, "page": page }))
 }
 
+/// Three values read before the call: a request that several of them refuse is one 422
+/// listing each, in the handler's order.
+#[cookie_route(GET "/generated/items/{item_id}")]
+async fn generated_item(
+    item_id: u32,
+    #[query] limit: u8,
+    #[header] x_token: String,
+) -> Json<Value> {
+    Json(json!({ "item_id": item_id, "limit": limit, "token": x_token }))
+}
+
 // The same, written by hand.
 
 async fn login(request: Request) -> Result<&'static str, Error> {
@@ -190,4 +201,35 @@ async fn a_rejected_request_still_reissues_the_cookies_it_read_under_a_fallback_
     let res = s.client().get("/generated/page?page=2").header("cookie", &reissued).send().await;
     assert_eq!(res.json::<Value>(), json!({"user": "alice", "page": 2}));
     assert!(res.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn a_generated_route_lists_every_value_it_refuses_in_order() {
+    let keys = Keys::from_secret(SECRET).unwrap();
+    let s = TestServer::start(app(keys, SessionConfig::signed_cookie())).await;
+
+    let res = s.client().get("/generated/items/abc?limit=x").send().await;
+    assert_eq!(res.status(), 422);
+    let body = res.json::<Value>();
+    let refused: Vec<_> = body["detail"]
+        .as_array()
+        .expect("a list of errors")
+        .iter()
+        .map(|d| (d["type"].as_str().unwrap_or_default(), d["loc"].clone()))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("int_parsing", json!(["path", "item_id"])),
+            ("int_parsing", json!(["query", "limit"])),
+            ("missing", json!(["header", "x-token"])),
+        ],
+        "{body}"
+    );
+
+    // One refused value alone is the only one listed; none refused, the handler answers.
+    let res = s.client().get("/generated/items/7?limit=x").header("x-token", "t").send().await;
+    assert_eq!(res.json::<Value>()["detail"].as_array().map(Vec::len), Some(1));
+    let res = s.client().get("/generated/items/7?limit=3").header("x-token", "t").send().await;
+    assert_eq!(res.json::<Value>(), json!({"item_id": 7, "limit": 3, "token": "t"}));
 }
