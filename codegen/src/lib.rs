@@ -19,7 +19,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use proc_macro2::{Span, TokenStream};
@@ -99,11 +99,38 @@ fn routes_from_file(
     let text = std::fs::read_to_string(&path)
         .map_err(|e| syn::Error::new(lit.span(), format!("cannot read `{relative}`: {e}")))?;
     let file = Rc::new(decl::SourceFile { name: relative, text, span: lit.span() });
+    routes_from_text(file, &path)
+}
+
+/// Parse -> validate -> expand of a routes file's text, read from `path`.
+fn routes_from_text(file: Rc<decl::SourceFile>, path: &Path) -> Result<TokenStream, syn::Error> {
     let cx = ctxt::Ctxt::new();
     let decls = parse::toml::parse(&cx, &file);
     validate::declarations(&cx, &decls);
     cx.check()?;
     Ok(expand::app::routes(&decls, &path.to_string_lossy()))
+}
+
+/// Where the routes file `relative` is, as `routes!` finds it: inside the crate's directory
+/// `manifest_dir`, or an error saying why not.
+pub fn resolve_routes_file(relative: &str, manifest_dir: &Path) -> Result<PathBuf, String> {
+    parse::toml::resolve(relative, manifest_dir)
+}
+
+/// What `routes!` generates for the routes file `name` (its `text`, read from `path`), as
+/// Rust source: for a build script (`cookie-route-build`) to write once, and the crate to
+/// `include!` on every build without running the macro again. A file with errors gives a
+/// `compile_error!` for each, as `name:LINE:COL: message` with the line.
+pub fn routes_source(name: &str, text: &str, path: &Path) -> String {
+    let file = Rc::new(decl::SourceFile {
+        name: name.to_owned(),
+        text: text.to_owned(),
+        span: Span::call_site(),
+    });
+    match routes_from_text(file, path) {
+        Ok(tokens) => tokens.to_string(),
+        Err(e) => ctxt::to_compile_errors(&e).to_string(),
+    }
 }
 
 /// Parses and validates the text of a routes file named `name`, as `routes!` does, without

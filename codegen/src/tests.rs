@@ -2,6 +2,7 @@
 //! compared with `src/snapshots/*.rs`. Run with `UPDATE_SNAPSHOTS=1` to rewrite them, then
 //! read the diff.
 
+use std::path::Path;
 use std::rc::Rc;
 
 use quote::{ToTokens as _, quote};
@@ -181,4 +182,24 @@ fn the_short_paths_end_with_their_expansion_even_when_it_panics() {
     let panicked = std::panic::catch_unwind(|| crate::expand::paths::aliased(|| panic!("bug")));
     assert!(panicked.is_err());
     assert_eq!(crate::expand::paths::none().to_token_stream().to_string(), full);
+}
+
+/// The build script's entry: the same expansion as `routes!`, as source text; a file with
+/// errors gives one `compile_error!` for each, naming the file, line and column.
+#[test]
+fn routes_source_is_the_expansion_as_text_or_each_error_as_a_compile_error() {
+    let text = "[[route]]\nmethod = \"GET\"\npath = \"/\"\nhandler = \"handlers::home\"\n";
+    let source = crate::routes_source("routes.toml", text, Path::new("/crate/routes.toml"));
+    let parsed: syn::File = syn::parse_str(&source).expect("Rust source");
+    assert!(
+        parsed.items.iter().any(|item| matches!(item, syn::Item::Fn(f) if f.sig.ident == "app")),
+        "{source}"
+    );
+    assert!(!source.contains("compile_error"), "{source}");
+
+    let text = "[[route]]\nmethod = \"FETCH\"\npath = \"/\"\nhandler = \"h\"\n\n[[route]]\nmethod = \"GET\"\npath = \"no-slash\"\nhandler = \"h\"\n";
+    let source = crate::routes_source("routes.toml", text, Path::new("/crate/routes.toml"));
+    assert_eq!(source.matches("compile_error").count(), 2, "{source}");
+    assert!(source.contains("routes.toml:2:"), "{source}");
+    assert!(source.contains("routes.toml:8:"), "{source}");
 }

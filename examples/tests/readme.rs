@@ -37,6 +37,7 @@ fn probe(name: &str) -> (&'static str, &'static str) {
     match name {
         "hello" => ("/?name=README", "Hello, README!"),
         "toml_routes" => ("/api/items/1", r#""name":"Teapot""#),
+        "build_routes" => ("/square/12", "12 squared is 144"),
         "signed_private" => ("/remember?user=README", "Remembered README"),
         "sessions" => ("/", "sessions in: cookie"),
         "state_layers" => ("/static/robots.txt", "Disallow: /api/"),

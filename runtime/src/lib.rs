@@ -69,6 +69,29 @@ pub use cookie_route_macros::ResponseModel;
 pub use cookie_route_macros::cookie_route;
 #[doc = include_str!("docs/routes.md")]
 pub use cookie_route_macros::routes;
+
+/// What [`routes!`] generates, written beforehand by the build script's
+/// `cookie_route_build::compile("routes.toml")` (crate `cookie-route-build`) into `OUT_DIR`:
+/// the same `app()` and `mod cookies`, without running the macro on every build.
+///
+/// ```ignore
+/// // build.rs
+/// fn main() -> std::io::Result<()> {
+///     cookie_route_build::compile("routes.toml")
+/// }
+///
+/// // src/main.rs
+/// cookie_route::include_routes!();
+/// ```
+///
+/// Errors in the file are compile errors of the crate, `routes.toml:LINE:COL: message`, as
+/// with `routes!`; a type error in the generated code points into the generated file.
+#[macro_export]
+macro_rules! include_routes {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/cookie_route_routes.rs"));
+    };
+}
 pub use model::ResponseModel;
 
 /// The cookie grammar's rules, as [`CookieError::rule`] names them.
