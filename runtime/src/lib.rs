@@ -88,8 +88,9 @@ pub use cookie_route_macros::routes;
 /// with `routes!`; a type error in the generated code points into the generated file.
 #[macro_export]
 macro_rules! include_routes {
+    // The file `cookie_route_build::OUTPUT` names.
     () => {
-        include!(concat!(env!("OUT_DIR"), "/cookie_route_routes.rs"));
+        ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/cookie_route_routes.rs"));
     };
 }
 pub use model::ResponseModel;
