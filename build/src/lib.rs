@@ -20,6 +20,8 @@
 //! build script: each error becomes a `compile_error!` of the crate, `routes.toml:LINE:COL:
 //! message` with the line, as `routes!` reports it. What differs is where a type error in the
 //! generated code points: into the generated file (in `OUT_DIR`) rather than at `routes!`.
+//! Each generated item allows clippy's lints: clippy lints included code as the crate's own,
+//! where it leaves a macro's output alone.
 
 use std::path::Path;
 

@@ -128,9 +128,42 @@ pub fn routes_source(name: &str, text: &str, path: &Path) -> String {
         span: Span::call_site(),
     });
     match routes_from_text(file, path) {
-        Ok(tokens) => tokens.to_string(),
+        Ok(tokens) => without_lints(tokens).to_string(),
         Err(e) => ctxt::to_compile_errors(&e).to_string(),
     }
+}
+
+/// `tokens` with each top-level item allowing clippy's lints. Code a crate `include!`s is its
+/// own code to clippy, where a macro's output is not linted: the generated code (such as
+/// `let __value = ..; __value`, which places a type error at the return type) stays as quiet
+/// as `routes!`'s, whatever lints the crate turns on.
+fn without_lints(tokens: TokenStream) -> TokenStream {
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return tokens;
+    };
+    let allow: syn::Attribute = syn::parse_quote!(#[allow(
+        clippy::all,
+        clippy::pedantic,
+        clippy::nursery,
+        clippy::restriction,
+        clippy::cargo
+    )]);
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            _ => continue,
+        };
+        attrs.insert(0, allow.clone());
+    }
+    quote!(#file)
 }
 
 /// Parses and validates the text of a routes file named `name`, as `routes!` does, without

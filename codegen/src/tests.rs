@@ -196,6 +196,14 @@ fn routes_source_is_the_expansion_as_text_or_each_error_as_a_compile_error() {
         "{source}"
     );
     assert!(!source.contains("compile_error"), "{source}");
+    // Included code is the crate's own to clippy: each generated item allows its lints.
+    assert!(
+        parsed
+            .items
+            .iter()
+            .all(|item| quote!(#item).to_string().starts_with("# [allow (clippy :: all")),
+        "{source}"
+    );
 
     let text = "[[route]]\nmethod = \"FETCH\"\npath = \"/\"\nhandler = \"h\"\n\n[[route]]\nmethod = \"GET\"\npath = \"no-slash\"\nhandler = \"h\"\n";
     let source = crate::routes_source("routes.toml", text, Path::new("/crate/routes.toml"));
