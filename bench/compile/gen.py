@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Writes the compile-time benchmark's apps: N identical routes in five styles.
+"""Writes the compile-time benchmark's apps: N identical routes in six styles.
 
 Route i is `GET /r{i}/{id}`: an `i64` path parameter, an optional `session` cookie, a record
 of its own (`Rec{i}`, six fields) that leaves the service as a two-field model (`Out`:
 cookie-route's `response_model`; the peers convert it by hand), and a `Set-Cookie:
 last_seen=ID` with Max-Age=3600, HttpOnly and SameSite=Lax. All routes in one file
 (src/main.rs; the routes.toml style declares them in routes.toml), as a user of each
-framework writes them.
+framework writes them. `ours-build` is the routes.toml app expanded by a build script
+(`cookie_route_build::compile`) and included with `cookie_route::include_routes!()`.
 
-    bench/compile/gen.py --n 100 --out DIR [--frameworks ours-attr,ours-toml,axum,actix,rocket]
+    bench/compile/gen.py --n 100 --out DIR [--frameworks ours-attr,ours-toml,ours-build,axum,actix,rocket]
                          [--cookie-route PATH]
 
 Each app is its own Cargo workspace at DIR/<framework>-n<N>/, crate `ct_<framework>_n<N>`
@@ -30,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 BENCH = HERE.parent
 
-FRAMEWORKS = ["ours-attr", "ours-toml", "axum", "actix", "rocket"]
+FRAMEWORKS = ["ours-attr", "ours-toml", "ours-build", "axum", "actix", "rocket"]
 
 # The edits the measuring script makes, as (before, after) text pairs found once in the
 # file: the handler body of route N // 2 (a string grows), its path at the same length,
@@ -42,7 +43,7 @@ def edited_route(n):
 def toggles(framework, n):
     k = edited_route(n)
     body = (f'format!("user{{id}}@example.com{k}")', f'format!("user{{id}}@mail.example.com{k}")')
-    path_file = "routes.toml" if framework == "ours-toml" else "src/main.rs"
+    path_file = "routes.toml" if framework in ("ours-toml", "ours-build") else "src/main.rs"
     j = k + 1  # the path-len edit's route, so that both path edits can stand together
     if framework == "rocket":
         same = (f'"/r{k}/<id>"', f'"/s{k}/<id>"')
@@ -459,6 +460,17 @@ def files_for(framework, n, checkout):
     elif framework == "ours-toml":
         files = ours_toml(n, checkout)
         files["Cargo.toml"] = ours_cargo(name, checkout)
+        lock = Path(checkout) / "Cargo.lock"
+    elif framework == "ours-build":
+        files = ours_toml(n, checkout)
+        files["src/main.rs"] = files["src/main.rs"].replace(
+            'cookie_route::routes!("routes.toml");', "cookie_route::include_routes!();"
+        )
+        files["build.rs"] = 'fn main() -> std::io::Result<()> {\n    cookie_route_build::compile("routes.toml")\n}\n'
+        build = (Path(checkout) / "build").resolve()
+        files["Cargo.toml"] = ours_cargo(name, checkout).replace(
+            "\n[workspace]\n", f'\n[build-dependencies]\ncookie-route-build = {{ path = "{build}" }}\n\n[workspace]\n'
+        )
         lock = Path(checkout) / "Cargo.lock"
     elif framework == "axum":
         files = axum_app(n)

@@ -66,6 +66,7 @@ MEASURE_TEXT = {
 FW_TEXT = {
     "ours-attr": "ours, attributes",
     "ours-toml": "ours, routes.toml",
+    "ours-build": "ours, routes.toml by build script",
     "axum": "axum 0.8",
     "actix": "actix-web 4",
     "rocket": "Rocket 0.5",
@@ -446,7 +447,9 @@ def main():
 
     fws = args.frameworks.split(",")
     if args.before:
-        fws += [f + "@before" for f in fws if f.startswith("ours")]
+        # A checkout from before cookie-route-build has no build-script style.
+        has_build = (Path(args.before) / "build" / "Cargo.toml").exists()
+        fws += [f + "@before" for f in fws if f.startswith("ours") and (f != "ours-build" or has_build)]
     measures = [m for m in args.measures.split(",") if m]
     for f in fws:
         assert f.partition("@")[0] in gen.FRAMEWORKS, f"unknown framework {f}"
