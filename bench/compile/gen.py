@@ -119,9 +119,12 @@ PORT_FN = """fn addr() -> String {
 
 
 def needs_json_schema(checkout):
-    """Does this checkout want `JsonSchema` on response models (its OpenAPI document)?"""
-    lib = Path(checkout) / "runtime" / "src" / "lib.rs"
-    return "JsonSchema" in lib.read_text()
+    """Does this checkout want `JsonSchema` on response models (its OpenAPI document) in its
+    default build? Since the `openapi` feature, it does not: the apps use default features."""
+    runtime = Path(checkout) / "runtime"
+    if "\nopenapi = " in (runtime / "Cargo.toml").read_text():
+        return False
+    return "JsonSchema" in (runtime / "src" / "lib.rs").read_text()
 
 
 # ---------------------------------------------------------------- cookie-route, attributes

@@ -46,7 +46,7 @@ async fn read_headers(
     Json(json!({ "user_agent": user_agent, "token": token }))
 }
 
-#[derive(Serialize, Deserialize, JsonSchema)]
+#[derive(Serialize, Deserialize)]
 struct UserIn {
     username: String,
     password: String,
@@ -54,7 +54,7 @@ struct UserIn {
     full_name: Option<String>,
 }
 
-#[derive(Serialize, ResponseModel, JsonSchema)]
+#[derive(Serialize, ResponseModel)]
 struct UserOut {
     username: String,
     email: String,
@@ -66,7 +66,7 @@ async fn create_user(#[body] user: Json<UserIn>) -> Json<UserIn> {
     user
 }
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
 struct Login {
     user: String,
 }
@@ -76,7 +76,7 @@ async fn form(#[body] Form(login): Form<Login>) -> String {
     login.user
 }
 
-#[derive(Serialize, ResponseModel, JsonSchema)]
+#[derive(Serialize, ResponseModel)]
 struct Item {
     name: String,
     description: Option<String>,
@@ -192,14 +192,14 @@ mod nested_models {
     use serde_json::{Value, json};
     use std::collections::BTreeMap;
 
-    #[derive(Serialize, ResponseModel, JsonSchema)]
+    #[derive(Serialize, ResponseModel)]
     struct Image {
         url: String,
         #[serde(rename = "imageName")]
         name: String,
     }
 
-    #[derive(Serialize, ResponseModel, JsonSchema)]
+    #[derive(Serialize, ResponseModel)]
     #[serde(rename_all = "camelCase")]
     struct Product {
         product_name: String,

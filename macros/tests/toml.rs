@@ -10,7 +10,7 @@ cookie_route::routes!("tests/fixtures/routes.toml");
 mod models {
     use cookie_route::prelude::*;
 
-    #[derive(Serialize, Deserialize, JsonSchema)]
+    #[derive(Serialize, Deserialize)]
     pub(crate) struct UserIn {
         pub(crate) username: String,
         pub(crate) password: String,
@@ -18,19 +18,19 @@ mod models {
         pub(crate) full_name: Option<String>,
     }
 
-    #[derive(Serialize, ResponseModel, JsonSchema)]
+    #[derive(Serialize, ResponseModel)]
     pub(crate) struct UserOut {
         pub(crate) username: String,
         pub(crate) email: String,
         pub(crate) full_name: Option<String>,
     }
 
-    #[derive(Deserialize, JsonSchema)]
+    #[derive(Deserialize)]
     pub(crate) struct Login {
         pub(crate) user: String,
     }
 
-    #[derive(Serialize, ResponseModel, JsonSchema)]
+    #[derive(Serialize, ResponseModel)]
     pub(crate) struct Item {
         pub(crate) name: String,
         pub(crate) description: Option<String>,

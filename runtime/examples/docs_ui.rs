@@ -6,7 +6,7 @@
 //! - `GET /me` answers with the `session` cookie the browser sent.
 //!
 //! ```text
-//! cargo run -p cookie-route --example docs_ui -- 127.0.0.1:8000
+//! cargo run -p cookie-route --features openapi --example docs_ui -- 127.0.0.1:8000
 //! python3 tests/browser/docs_ui.py http://127.0.0.1:8000
 //! ```
 //!

@@ -19,6 +19,7 @@ use http_body_util::BodyExt;
 use crate::body::Body;
 use crate::cross_origin::{CrossOrigin, Guard};
 use crate::declared_groups::DeclaredGroups;
+#[cfg(feature = "openapi")]
 use crate::docs_ui::DocsConfig;
 use crate::error::{BoxError, Error, StartError};
 use crate::extract::Requirements;
@@ -27,6 +28,7 @@ use crate::handler::{BoxFuture, CatchUnwind, Handler, RouteHandler};
 use crate::keys::Keys;
 use crate::limits::Limits;
 use crate::middleware::{Middleware, Next, middleware};
+#[cfg(feature = "openapi")]
 use crate::openapi::OperationDoc;
 use crate::raised::ErrorHandlers;
 use crate::request::{Request, RequestBody};
@@ -81,6 +83,7 @@ pub struct App {
     /// The `#[cookie_route(..., group = "...")]` groups this app must mount, and those it has.
     declared_groups: DeclaredGroups,
     /// The API docs (`App::docs`), when they are configured.
+    #[cfg(feature = "openapi")]
     docs: Option<DocsConfig>,
 }
 
@@ -151,7 +154,9 @@ impl App {
         declared: Option<Declared>,
     ) -> Self {
         let cross_origin = declared.as_ref().is_none_or(|d| d.cross_origin);
-        let (requires, doc) = declared.map(|d| (d.requires, d.doc)).unzip();
+        #[cfg(feature = "openapi")]
+        let doc = declared.as_ref().map(|d| d.doc);
+        let requires = declared.map(|d| d.requires);
         if let Some(requires) = requires {
             self.requirements.push((format!("`{method} {path}` at {location}"), requires));
         }
@@ -167,7 +172,9 @@ impl App {
                     automatic_options,
                     group_middleware: Vec::new(),
                     chain: Arc::from([]),
+                    #[cfg(feature = "openapi")]
                     doc,
+                    #[cfg(feature = "openapi")]
                     requires,
                     cross_origin: cross_origin && !self.skip_cross_origin,
                 });
@@ -290,6 +297,7 @@ impl App {
                         false,
                         Some(Declared {
                             requires: route.requires,
+                            #[cfg(feature = "openapi")]
                             doc: route.doc,
                             cross_origin: route.cross_origin,
                         }),
@@ -460,6 +468,7 @@ impl App {
             cross_origin,
             skip_cross_origin: _,
             declared_groups,
+            #[cfg(feature = "openapi")]
             docs,
         } = group;
         let mut own = Vec::new();
@@ -478,6 +487,7 @@ impl App {
         if cross_origin.is_some() {
             own.push("cross-origin protection (App::cross_origin; a group's routes opt out with App::skip_cross_origin_check)");
         }
+        #[cfg(feature = "openapi")]
         if docs.is_some() {
             own.push("API docs (App::docs)");
         }
@@ -664,6 +674,7 @@ impl App {
     /// # let _ = app.build()?;
     /// # Ok::<(), cookie_route::StartError>(())
     /// ```
+    #[cfg(feature = "openapi")]
     #[must_use]
     pub fn docs(mut self, config: DocsConfig) -> Self {
         self.docs = Some(config);
@@ -671,6 +682,7 @@ impl App {
     }
 
     /// Makes [`App::build`] fail with `error` (a configuration the app cannot serve).
+    #[cfg(feature = "openapi")]
     pub(crate) fn with_error(mut self, error: String) -> Self {
         self.errors.push(error);
         self
@@ -758,6 +770,7 @@ impl App {
     /// let parameter = &document["paths"]["/items/{item_id}"]["get"]["parameters"][0];
     /// assert_eq!((parameter["name"].as_str(), parameter["in"].as_str()), (Some("item_id"), Some("path")));
     /// ```
+    #[cfg(feature = "openapi")]
     pub fn openapi(&self) -> serde_json::Value {
         let default = DocsConfig::new();
         let docs = self.docs.as_ref().unwrap_or(&default);
@@ -777,6 +790,7 @@ impl App {
 
     /// The routes of the app's docs ([`App::docs`]): the document, made once here from the
     /// routes the app has, and the pages.
+    #[cfg(feature = "openapi")]
     fn docs_routes(&mut self) -> Vec<Route> {
         let config = self.docs.clone().unwrap_or_default();
         if config.openapi_path().is_none() {
@@ -792,6 +806,13 @@ impl App {
         let docs = crate::docs_ui::docs_app(&config, document);
         self.errors.extend(docs.errors);
         docs.routes
+    }
+
+    /// No docs without the `openapi` feature.
+    #[cfg(not(feature = "openapi"))]
+    #[allow(clippy::unused_self, reason = "the same call as with the feature")]
+    fn docs_routes(&mut self) -> Vec<Route> {
+        Vec::new()
     }
 
     /// Checks the routes and limits and builds the service.
@@ -1428,8 +1449,9 @@ pub struct DeclaredRoute {
     pub location: &'static str,
     /// What it needs from the app: its dependencies' [`FromRequest::requires`](crate::FromRequest::requires).
     pub requires: fn(&mut Requirements),
-    /// What the declaration says, for the OpenAPI document.
-    pub doc: &'static OperationDoc,
+    /// What the declaration says, for the OpenAPI document (`()` without the `openapi`
+    /// feature).
+    pub doc: crate::private::Doc,
     /// Whether cross-origin protection applies (`cross_origin = false` opts out).
     pub cross_origin: bool,
 }
@@ -1444,7 +1466,7 @@ impl DeclaredRoute {
         path: &'static str,
         handler: fn(Request) -> BoxFuture<Response>,
         location: &'static str,
-        doc: &'static OperationDoc,
+        doc: crate::private::Doc,
     ) -> Self {
         Self {
             methods,
@@ -1480,6 +1502,7 @@ impl DeclaredRoute {
 /// What the macros generated for a route besides its handler.
 pub(crate) struct Declared {
     pub(crate) requires: RequiresFn,
+    #[cfg(feature = "openapi")]
     pub(crate) doc: &'static OperationDoc,
     pub(crate) cross_origin: bool,
 }

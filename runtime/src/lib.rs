@@ -8,6 +8,7 @@ mod cookies;
 mod cross_origin;
 pub mod csrf;
 mod declared_groups;
+#[cfg(feature = "openapi")]
 mod docs_ui;
 mod error;
 mod extract;
@@ -16,6 +17,7 @@ mod handler;
 pub mod keys;
 mod limits;
 mod middleware;
+#[cfg(feature = "openapi")]
 mod openapi;
 #[doc(hidden)]
 pub mod __private {
@@ -42,6 +44,7 @@ mod test_server;
 pub use app::{App, AppService, LayeredService, ResponseFuture};
 pub use body::Body;
 pub use cross_origin::CrossOrigin;
+#[cfg(feature = "openapi")]
 pub use docs_ui::{DocsConfig, OpenApiServer};
 pub use error::{BoxError, Error, ErrorDetail, Loc, StartError};
 pub use extract::{Depends, Form, FromBody, FromRequest, Requirements};
@@ -104,6 +107,7 @@ pub use cookie::{Cookie, CookieBuilder, Expiration, SameSite};
 pub use http::{self, HeaderMap, Method, StatusCode};
 /// JSON Schema of your types for the OpenAPI document ([`App::openapi`]): derive it on
 /// bodies and response models (with `schemars` in your dependencies).
+#[cfg(feature = "openapi")]
 pub use schemars::{self, JsonSchema};
 
 /// The `cookie` crate itself, and `time` for `Max-Age` and `Expires`.
@@ -111,10 +115,11 @@ pub use {cookie, time};
 
 /// What most apps import.
 pub mod prelude {
+    #[cfg(feature = "openapi")]
+    pub use crate::JsonSchema;
     pub use crate::{
-        App, Cookie, Depends, Error, Form, FromRequest, Html, IntoResponse, Json, JsonSchema,
-        Method, Raised, Redirect, Request, Response, ResponseModel, SameSite, State, StatusCode,
-        cookie_route,
+        App, Cookie, Depends, Error, Form, FromRequest, Html, IntoResponse, Json, Method, Raised,
+        Redirect, Request, Response, ResponseModel, SameSite, State, StatusCode, cookie_route,
     };
     pub use serde::{Deserialize, Serialize};
 }

@@ -23,8 +23,10 @@ pub use crate::handler::BoxFuture;
 pub use crate::keys::Keys;
 pub use crate::limits::Limits;
 pub use crate::model::{FieldSchema, FieldShape, FilterOptions, ModelSchema, ResponseModel, Shape};
+#[cfg(feature = "openapi")]
 pub use crate::openapi::{
-    BodyDoc, CookieDoc, Documented, ModelDoc, OperationDoc, ParamDoc, ParamIn, SchemaFn, schema,
+    BodyDoc, CookieDoc, HasSchema, ModelDoc, NoSchema, OperationDoc, ParamDoc, ParamIn, Probe,
+    SchemaFn,
 };
 pub use crate::pipeline::{Call, ModelOutput, finish, finish_model, rejected, run, run_model};
 pub use crate::request::Request;
@@ -39,6 +41,41 @@ use crate::app::Declared;
 use crate::handler::RouteHandler;
 
 pub use core::{column, concat, file, line};
+
+/// A route's document, as generated code writes it: `operation_doc!(OperationDoc::new(..)..)`.
+/// With the `openapi` feature it is a `&'static OperationDoc`; without it, the tokens are
+/// dropped unread (so the route's types need no `JsonSchema`) and it is `()`. The choice is
+/// made where this crate is compiled, so it always agrees with [`Doc`], whatever wrote the
+/// route (the macros, or `cookie-route-build`, which cannot see this crate's features).
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cookie_route_operation_doc {
+    ($($doc:tt)*) => {
+        &$($doc)*
+    };
+}
+
+/// See the `openapi` variant above.
+#[cfg(not(feature = "openapi"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cookie_route_operation_doc {
+    ($($doc:tt)*) => {
+        ()
+    };
+}
+
+pub use crate::__cookie_route_operation_doc as operation_doc;
+#[cfg(feature = "openapi")]
+pub use crate::__cookie_route_schema as schema;
+
+/// What a declared route holds of its document ([`operation_doc!`]).
+#[cfg(feature = "openapi")]
+pub type Doc = &'static OperationDoc;
+/// What a declared route holds of its document: nothing without the `openapi` feature.
+#[cfg(not(feature = "openapi"))]
+pub type Doc = ();
 pub use std::boxed::Box;
 pub use std::future::Future;
 pub use std::marker::Send;
@@ -61,7 +98,7 @@ pub struct FileRoute {
     pub location: &'static str,
     pub automatic_options: bool,
     pub requires: fn(&mut Requirements),
-    pub doc: &'static OperationDoc,
+    pub doc: Doc,
     /// Whether cross-origin protection applies (`cross_origin = false` opts out).
     pub cross_origin: bool,
 }
@@ -78,6 +115,7 @@ pub fn route(app: App, method: Method, route: &'static FileRoute) -> App {
         route.automatic_options,
         Some(Declared {
             requires: route.requires,
+            #[cfg(feature = "openapi")]
             doc: route.doc,
             cross_origin: route.cross_origin,
         }),

@@ -4,7 +4,7 @@
 //! and `304` to it; the pages reference nothing but the app's own files (each fetched here),
 //! escape the title and the URLs, and follow the configured paths, or are not there.
 //! `tests/browser/docs_ui.py` (at the workspace's root) looks at the pages in Chromium.
-#![cfg(feature = "test-client")]
+#![cfg(all(feature = "openapi", feature = "test-client"))]
 
 use cookie_route::http::Method;
 use cookie_route::{App, DocsConfig, StartError, TestClient, TestResponse, TestServer};

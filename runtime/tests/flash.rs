@@ -7,7 +7,7 @@ use cookie_route::prelude::*;
 use cookie_route::session::{Flash, FlashMessage};
 use cookie_route::{Keys, MemoryStore, SessionConfig, TestServer};
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
 struct Note {
     title: String,
 }

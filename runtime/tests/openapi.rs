@@ -5,6 +5,8 @@
 //! deprecation, routes left out, groups under their prefix, routes written by hand, and the
 //! session as a security scheme.
 
+#![cfg(feature = "openapi")]
+
 use std::collections::HashMap;
 
 use cookie_route::prelude::*;
@@ -88,6 +90,34 @@ async fn metrics() -> &'static str {
                response_model_include = ["id", "name"], group = "v2")]
 async fn product_summary(id: u32) -> Json<Value> {
     Json(json!({ "id": id, "name": "x" }))
+}
+
+/// A value read with `FromStr`, without a JSON Schema.
+struct Colour(String);
+
+impl std::str::FromStr for Colour {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Colour(s.to_owned()))
+    }
+}
+
+/// A body and a model without a JSON Schema either.
+#[derive(Deserialize)]
+struct Swatch {
+    name: String,
+}
+
+#[derive(Serialize, ResponseModel)]
+struct SwatchOut {
+    name: String,
+}
+
+// In a group of its own: no other test reaches the warning's call site, which tracing
+// would otherwise register while no subscriber listens.
+#[cookie_route(POST "/swatches", response_model = SwatchOut, group = "swatches")]
+async fn add_swatch(#[body] swatch: Json<Swatch>, #[query] colour: Colour) -> Json<SwatchOut> {
+    Json(SwatchOut { name: format!("{} {}", colour.0, swatch.0.name) })
 }
 
 fn app() -> App {
@@ -252,4 +282,27 @@ fn the_session_is_a_cookie_security_scheme_on_the_routes_that_use_it() {
     assert!(operation(&document, "put", "/notes/{id}/text").get("security").is_none());
     let without_sessions = App::declared().nest("/v2", App::declared_group("v2")).openapi();
     assert!(without_sessions["components"]["securitySchemes"].is_null());
+}
+
+#[test]
+fn types_without_a_schema_are_any_value_and_logged() {
+    let captured = cookie_route_test_support::logs::Captured::default();
+    let writer = captured.clone();
+    let subscriber =
+        tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+    let app = App::new().nest("/paint", App::declared_group("swatches"));
+    let document = tracing::subscriber::with_default(subscriber, || app.openapi());
+    let add = operation(&document, "post", "/paint/swatches");
+    assert_eq!(parameter(&add, "query", "colour")["schema"], json!(true));
+    assert_eq!(add["requestBody"]["content"]["application/json"]["schema"], json!(true));
+    assert_eq!(add["responses"]["200"]["content"]["application/json"]["schema"], json!(true));
+    let logs = captured.text();
+    for name in ["Colour", "Swatch", "SwatchOut"] {
+        assert!(
+            logs.lines().any(|l| l.contains("WARN")
+                && l.contains("no JSON Schema")
+                && l.contains(&format!("openapi::{name}"))),
+            "no warning naming {name}: {logs}"
+        );
+    }
 }

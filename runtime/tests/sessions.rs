@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 const SECRET: &str = "a secret for the tests, long enough to derive keys";
 const OLD_SECRET: &str = "the secret used before the last rotation happened";
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
 struct LoginQuery {
     user: Option<String>,
 }

@@ -10,7 +10,7 @@ online validator would show it here: every request the pages make is checked to 
 but those the page's own Content-Security-Policy refuses before they leave the browser (ReDoc
 2's footer logo, which its bundle loads from Redocly's CDN), which are reported.
 
-    cargo run -p cookie-route --example docs_ui -- 127.0.0.1:8000 &
+    cargo run -p cookie-route --features openapi --example docs_ui -- 127.0.0.1:8000 &
     python3 tests/browser/docs_ui.py http://127.0.0.1:8000
 
 Needs chromium and chromium-driver (Debian: `apt-get install chromium chromium-driver`) and

@@ -229,7 +229,7 @@ fn file_route(
             automatic_options: #automatic_options,
             cross_origin: #cross_origin,
             requires: #requires,
-            doc: &#doc,
+            doc: #doc,
         };
     }
 }

@@ -1,18 +1,29 @@
 //! A route's part of the OpenAPI document, an `OperationDoc` value the route's registration
-//! holds and the runtime reads when it assembles the document: names, parameters, body, model, declared cookies, and a schema
-//! function per type (`schema::<T>()`, which fails to compile, naming the type, when `T` has
-//! no JSON Schema; a route with `openapi = false` names no type).
+//! holds and the runtime reads when it assembles the document: names, parameters, body,
+//! model, declared cookies, and a schema function per type (`schema!(T)`: `T`'s JSON Schema,
+//! or any value for a type without one; a route with `openapi = false` names no type).
+//!
+//! The value is written inside the runtime's `operation_doc!`, which keeps it (a
+//! `&'static OperationDoc`) when the runtime has its `openapi` feature and drops it unread
+//! otherwise: the runtime's features decide, not the macros', which cannot see them.
 
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
-use syn::spanned::Spanned as _;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
 
 use super::paths;
 use crate::decl::{CookieDecl, ParamKind, Protection, Route};
 
-/// `OperationDoc { ... }` for `route`, whose file declares `cookies`: a value written where
-/// the registration takes its reference (a `static`'s initializer), not an item of its own.
+/// `operation_doc!(OperationDoc::new(..)..)` for `route`, whose file declares `cookies`: an
+/// expression written where the registration takes the document (a `static`'s initializer),
+/// not an item of its own.
 pub(crate) fn operation_doc(route: &Route, cookies: &[CookieDecl]) -> TokenStream {
+    let document = paths::document();
+    let doc = operation(route, cookies);
+    quote!(#document!(#doc))
+}
+
+/// `OperationDoc::new(..)..` for `route`.
+fn operation(route: &Route, cookies: &[CookieDecl]) -> TokenStream {
     let operation_doc = paths::operation_doc();
     let docs = &route.docs;
     let name = &route.name;
@@ -46,7 +57,7 @@ pub(crate) fn operation_doc(route: &Route, cookies: &[CookieDecl]) -> TokenStrea
     }
     if let Some(model) = &route.response_model {
         let (model_doc, schema) = (paths::model_doc(), paths::schema());
-        let schema = quote_spanned!(model.span()=> #schema::<#model>());
+        let schema = quote!(#schema!(#model));
         let mut doc = quote!(#model_doc::new(#schema));
         if let Some(list) = &route.filter.include {
             let names = list.iter().map(|s| &s.value);
@@ -88,10 +99,11 @@ fn param(p: &crate::decl::Param) -> Option<TokenStream> {
         }
         _ => return None,
     };
-    // `ParamDoc::query::<T>(..)`, spanned at `T`: a type without a schema is reported there.
-    let location = syn::Ident::new(location, ty.span());
+    // `ParamDoc::query(name, schema!(T), required)`.
+    let location = syn::Ident::new(location, Span::call_site());
     let required = required.map(|r| quote!(, #r));
-    let mut doc = quote_spanned!(ty.span()=> #param_doc::#location::<#ty>(#name #required));
+    let schema = paths::schema();
+    let mut doc = quote!(#param_doc::#location(#name, #schema!(#ty) #required));
     if let Some(d) = default {
         doc.extend(quote!(.with_default(#d)));
     }
@@ -138,9 +150,9 @@ fn body(ty: &syn::Type) -> TokenStream {
         };
     let schema = if content_type == "application/octet-stream" {
         // `Bytes` has no schema of its own: a binary string.
-        quote!(#schema::<::std::vec::Vec<u8>>())
+        quote!(#schema!(::std::vec::Vec<u8>))
     } else {
-        quote_spanned!(documented.span()=> #schema::<#documented>())
+        quote!(#schema!(#documented))
     };
     quote!(#body_doc { content_type: #content_type, schema: #schema })
 }

@@ -126,6 +126,7 @@ paths! {
     after => ::cookie_route::__private::after;
     reject => ::cookie_route::__private::reject;
     operation_doc => ::cookie_route::__private::OperationDoc;
+    document => ::cookie_route::__private::operation_doc;
     param_doc => ::cookie_route::__private::ParamDoc;
     body_doc => ::cookie_route::__private::BodyDoc;
     model_doc => ::cookie_route::__private::ModelDoc;

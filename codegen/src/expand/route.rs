@@ -408,7 +408,7 @@ pub(crate) fn register(
     }
     quote! {
         #inventory::submit! {
-            #declared::new(&[#(#methods),*], #path, #handler, #location, &#doc) #with
+            #declared::new(&[#(#methods),*], #path, #handler, #location, #doc) #with
         }
     }
 }

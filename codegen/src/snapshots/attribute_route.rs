@@ -45,11 +45,12 @@ fn __cookie_route_handler(
     ::cookie_route::__private::DeclaredRoute::new(& ["GET"], "/items/{item_id}",
     __cookie_route_handler,
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
-    ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()), &
-    ::cookie_route::__private::OperationDoc::new("read_item", &
-    [::cookie_route::__private::ParamDoc::path:: < u32 > ("item_id"),
-    ::cookie_route::__private::ParamDoc::cookie:: < Option < String > > ("ads_id",
-    false)])
-    .with_model(::cookie_route::__private::ModelDoc::new(::cookie_route::__private::schema::
-    < Item > ()))).in_group("api")
+    ::cookie_route::__private::line!(), ":", ::cookie_route::__private::column!()),
+    ::cookie_route::__private::operation_doc!(::cookie_route::__private::OperationDoc::new("read_item",
+    & [::cookie_route::__private::ParamDoc::path("item_id",
+    ::cookie_route::__private::schema!(u32)),
+    ::cookie_route::__private::ParamDoc::cookie("ads_id",
+    ::cookie_route::__private::schema!(Option < String >), false)])
+    .with_model(::cookie_route::__private::ModelDoc::new(::cookie_route::__private::schema!(Item)))))
+    .in_group("api")
 }

@@ -111,13 +111,11 @@ pub fn app() -> ::cookie_route::__private::App {
         automatic_options: false,
         cross_origin: true,
         requires: ::cookie_route::__private::requires_nothing,
-        doc: &::cookie_route::__private::OperationDoc::new(
-            "get_cookie",
-            &[
-                ::cookie_route::__private::ParamDoc::cookie::<
-                    ::core::option::Option<::std::string::String>,
-                >("username", false),
-            ],
+        doc: ::cookie_route::__private::operation_doc!(
+            ::cookie_route::__private::OperationDoc::new("get_cookie", &
+            [::cookie_route::__private::ParamDoc::cookie("username",
+            ::cookie_route::__private::schema!(::core::option::Option <
+            ::std::string::String >), false)])
         ),
     };
     let app = ::cookie_route::__private::App::declared();

@@ -71,7 +71,9 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &::cookie_route::__private::OperationDoc::new("home", &[]),
+            doc: ::cookie_route::__private::operation_doc!(
+                ::cookie_route::__private::OperationDoc::new("home", & [])
+            ),
         };
         fn __cookie_route_route1(
             __req: ::cookie_route::__private::Request,
@@ -107,7 +109,9 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &::cookie_route::__private::OperationDoc::new("items", &[]),
+            doc: ::cookie_route::__private::operation_doc!(
+                ::cookie_route::__private::OperationDoc::new("items", & [])
+            ),
         };
         fn __cookie_route_route2(
             __req: ::cookie_route::__private::Request,
@@ -152,9 +156,10 @@ pub fn app_with(
             automatic_options: false,
             cross_origin: true,
             requires: ::cookie_route::__private::requires_nothing,
-            doc: &::cookie_route::__private::OperationDoc::new(
-                "posts",
-                &[::cookie_route::__private::ParamDoc::path::<u32>("user_id")],
+            doc: ::cookie_route::__private::operation_doc!(
+                ::cookie_route::__private::OperationDoc::new("posts", &
+                [::cookie_route::__private::ParamDoc::path("user_id",
+                ::cookie_route::__private::schema!(u32))])
             ),
         };
         let app = ::cookie_route::__private::App::declared();

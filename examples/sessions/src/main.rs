@@ -66,7 +66,7 @@ async fn index(store: State<Store>) -> String {
     format!("sessions in: {}", store.name())
 }
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
 struct Login {
     user: String,
 }

@@ -82,7 +82,7 @@ async fn home() -> Html<&'static str> {
     )
 }
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
 struct Login {
     name: String,
 }

@@ -20,7 +20,7 @@ mod models {
     use cookie_route::prelude::*;
 
     /// A colour theme, as the `theme` cookie and the form carry it.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(rename_all = "lowercase")]
     pub(crate) enum Theme {
         Light,
@@ -49,20 +49,20 @@ mod models {
     }
 
     /// The form that `POST /theme` takes.
-    #[derive(Debug, Deserialize, JsonSchema)]
+    #[derive(Debug, Deserialize)]
     pub(crate) struct ThemeChoice {
         pub(crate) theme: Theme,
     }
 
     /// What `GET /` answers.
-    #[derive(Debug, Serialize, JsonSchema)]
+    #[derive(Debug, Serialize)]
     pub(crate) struct Home {
         pub(crate) theme: Theme,
         pub(crate) last_item: Option<u32>,
     }
 
     /// An item as the shop keeps it.
-    #[derive(Debug, Serialize, JsonSchema)]
+    #[derive(Debug, Serialize)]
     pub(crate) struct Item {
         pub(crate) id: u32,
         pub(crate) name: &'static str,
@@ -72,7 +72,7 @@ mod models {
     }
 
     /// An item as clients see it: `read_item`'s response model.
-    #[derive(Debug, Serialize, ResponseModel, JsonSchema)]
+    #[derive(Debug, Serialize, ResponseModel)]
     pub(crate) struct ItemOut {
         id: u32,
         name: String,

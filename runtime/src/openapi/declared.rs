@@ -4,33 +4,69 @@
 //! Schemas are functions of a [`SchemaGenerator`] (schemars), so that a type used by many
 //! routes becomes one entry of `components/schemas`.
 
+use std::marker::PhantomData;
+
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-/// A type's JSON Schema, as a function the generated code names (`schema::<T>`).
+/// A type's JSON Schema, as a function the generated code writes (`schema!(T)`).
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
-/// The schema of `T`, for a declaration: a `$ref` to `components/schemas` for a named type.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` has no JSON Schema for the OpenAPI document",
-    label = "declared here",
-    note = "derive `JsonSchema` for `{Self}` (`#[derive(cookie_route::JsonSchema)]`, with the \
-            `schemars` crate in your dependencies), or leave the route out of the document with \
-            `openapi = false`"
-)]
-pub trait Documented {
-    /// The schema, through `generator`.
-    fn schema(generator: &mut SchemaGenerator) -> Schema;
+/// `schema!(T)`: the [`SchemaFn`] of `T`, a `$ref` to `components/schemas` for a named type
+/// that derives `JsonSchema`. A type without one is documented as any value (and
+/// [`App::openapi`](crate::App::openapi) logs a warning naming it): turning the `openapi`
+/// feature on never stops a crate from compiling, whichever crate of the build turned it on.
+///
+/// The choice is made for the concrete type, by method resolution: [`HasSchema`] is
+/// implemented for `Probe<T>` when `T: JsonSchema`, and [`NoSchema`] for `&Probe<T>`, which
+/// the call `(&Probe::<T>::new()).schema(g)` reaches only when the first does not apply.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cookie_route_schema {
+    ($t:ty) => {
+        |generator| {
+            #[allow(unused_imports, reason = "one of the two is the type's")]
+            use $crate::__private::{HasSchema as _, NoSchema as _};
+            (&$crate::__private::Probe::<$t>::new()).schema(generator)
+        }
+    };
 }
 
-impl<T: JsonSchema + ?Sized> Documented for T {
-    fn schema(generator: &mut SchemaGenerator) -> Schema {
+/// A type, for [`schema!`](crate::__private::schema)'s method resolution.
+#[derive(Debug)]
+pub struct Probe<T: ?Sized>(PhantomData<T>);
+
+impl<T: ?Sized> Probe<T> {
+    #[allow(clippy::new_without_default, reason = "only generated code makes one")]
+    pub const fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+/// The schema of a type with one.
+pub trait HasSchema {
+    fn schema(&self, generator: &mut SchemaGenerator) -> Schema;
+}
+
+impl<T: JsonSchema + ?Sized> HasSchema for Probe<T> {
+    fn schema(&self, generator: &mut SchemaGenerator) -> Schema {
         generator.subschema_for::<T>()
     }
 }
 
-/// The schema function of `T` (generated code: `schema::<T>`).
-pub const fn schema<T: Documented + ?Sized>() -> SchemaFn {
-    T::schema
+/// The schema of a type without one: any value.
+pub trait NoSchema {
+    fn schema(&self, generator: &mut SchemaGenerator) -> Schema;
+}
+
+impl<T: ?Sized> NoSchema for &Probe<T> {
+    fn schema(&self, _: &mut SchemaGenerator) -> Schema {
+        tracing::warn!(
+            r#type = std::any::type_name::<T>(),
+            "this type has no JSON Schema: the OpenAPI document describes it as any value \
+             (derive `JsonSchema` for it, or leave its routes out with `openapi = false`)"
+        );
+        Schema::from(true)
+    }
 }
 
 /// Where a parameter is read.
@@ -123,30 +159,33 @@ pub struct OperationDoc {
     pub hidden: bool,
 }
 
-// Constructors for generated code, which writes `ParamDoc::query::<T>(..)` and
+// Constructors for generated code, which writes `ParamDoc::query(name, schema!(T), ..)` and
 // `OperationDoc::new(..).with_model(..)` rather than struct literals: a route's
 // registration spells out only what its declaration says, and the compiler reads fewer
 // tokens per route.
 
 impl ParamDoc {
-    /// A path parameter of type `T` (always required).
-    pub const fn path<T: Documented + ?Sized>(name: &'static str) -> Self {
-        Self::new(name, ParamIn::Path, true, schema::<T>())
+    /// A path parameter whose value `schema` describes (always required).
+    pub const fn path(name: &'static str, schema: SchemaFn) -> Self {
+        Self::new(name, ParamIn::Path, true, schema)
     }
 
-    /// A query parameter of type `T`: `required` when not an `Option` and without a default.
-    pub const fn query<T: Documented + ?Sized>(name: &'static str, required: bool) -> Self {
-        Self::new(name, ParamIn::Query, required, schema::<T>())
+    /// A query parameter whose value `schema` describes: `required` when not an `Option` and
+    /// without a default.
+    pub const fn query(name: &'static str, schema: SchemaFn, required: bool) -> Self {
+        Self::new(name, ParamIn::Query, required, schema)
     }
 
-    /// A header of type `T`: `required` when not an `Option` and without a default.
-    pub const fn header<T: Documented + ?Sized>(name: &'static str, required: bool) -> Self {
-        Self::new(name, ParamIn::Header, required, schema::<T>())
+    /// A header whose value `schema` describes: `required` when not an `Option` and
+    /// without a default.
+    pub const fn header(name: &'static str, schema: SchemaFn, required: bool) -> Self {
+        Self::new(name, ParamIn::Header, required, schema)
     }
 
-    /// A cookie of type `T`: `required` when not an `Option` and without a default.
-    pub const fn cookie<T: Documented + ?Sized>(name: &'static str, required: bool) -> Self {
-        Self::new(name, ParamIn::Cookie, required, schema::<T>())
+    /// A cookie whose value `schema` describes: `required` when not an `Option` and
+    /// without a default.
+    pub const fn cookie(name: &'static str, schema: SchemaFn, required: bool) -> Self {
+        Self::new(name, ParamIn::Cookie, required, schema)
     }
 
     /// Without a default, and a plain cookie where it is one.

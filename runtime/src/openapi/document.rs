@@ -427,7 +427,7 @@ mod tests {
             .with(|s| s.definitions_path = "/components/schemas".into())
             .into_generator();
         let model = ModelDoc {
-            schema: super::super::declared::schema::<Item>(),
+            schema: |g| g.subschema_for::<Item>(),
             include: Some(&["name", "price"]),
             exclude: &["price"],
         };
@@ -443,9 +443,12 @@ mod tests {
     }
 
     #[test]
-    fn schema_fn_is_a_plain_function() {
-        let f: fn(&mut SchemaGenerator) -> Schema = super::super::declared::schema::<u32>();
+    fn schema_describes_a_type_with_a_schema_and_any_value_for_one_without() {
+        struct Opaque;
+        let with: fn(&mut SchemaGenerator) -> Schema = crate::__private::schema!(u32);
+        let without: fn(&mut SchemaGenerator) -> Schema = crate::__private::schema!(Opaque);
         let mut generator = SchemaGenerator::default();
-        assert_eq!(f(&mut generator).to_value()["type"], json!("integer"));
+        assert_eq!(with(&mut generator).to_value()["type"], json!("integer"));
+        assert_eq!(without(&mut generator).to_value(), json!(true));
     }
 }

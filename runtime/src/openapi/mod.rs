@@ -7,6 +7,7 @@ mod declared;
 mod document;
 
 pub use declared::{
-    BodyDoc, CookieDoc, Documented, ModelDoc, OperationDoc, ParamDoc, ParamIn, SchemaFn, schema,
+    BodyDoc, CookieDoc, HasSchema, ModelDoc, NoSchema, OperationDoc, ParamDoc, ParamIn, Probe,
+    SchemaFn,
 };
 pub(crate) use document::{Info, document};

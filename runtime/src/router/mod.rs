@@ -18,9 +18,11 @@ pub(crate) use cookie_route_core::path::tree::Params;
 use cookie_route_core::path::tree::Tree;
 use http::{HeaderValue, Method};
 
+#[cfg(feature = "openapi")]
 use crate::extract::Requirements;
 use crate::handler::RouteHandler;
 use crate::middleware::Middleware;
+#[cfg(feature = "openapi")]
 use crate::openapi::OperationDoc;
 
 /// A route as the app holds it.
@@ -39,8 +41,10 @@ pub(crate) struct Route {
     /// The middleware it runs in: the app's, then its groups' (set by `App::build`).
     pub(crate) chain: Arc<[Middleware]>,
     /// What its declaration says, for the OpenAPI document (`None`: written by hand).
+    #[cfg(feature = "openapi")]
     pub(crate) doc: Option<&'static OperationDoc>,
-    /// What it needs from the app (its dependencies' `requires`), for the document too.
+    /// What it needs from the app (its dependencies' `requires`), for the document.
+    #[cfg(feature = "openapi")]
     pub(crate) requires: Option<fn(&mut Requirements)>,
     /// Whether cross-origin protection applies to it: as declared until `App::build`, which
     /// keeps it only where a request can be refused (the app checks, and the method is not
@@ -210,7 +214,9 @@ mod tests {
                     automatic_options: false,
                     group_middleware: Vec::new(),
                     chain: Arc::from([]),
+                    #[cfg(feature = "openapi")]
                     doc: None,
+                    #[cfg(feature = "openapi")]
                     requires: None,
                     cross_origin: true,
                 }

@@ -2,7 +2,7 @@ use cookie_route::prelude::*;
 
 struct Unknown;
 
-#[derive(JsonSchema)]
+// Neither a dependency nor a value read with `FromStr`.
 struct Opaque;
 
 #[cookie_route(GET "/a")]

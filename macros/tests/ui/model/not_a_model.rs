@@ -1,6 +1,6 @@
 use cookie_route::prelude::*;
 
-#[derive(Serialize, JsonSchema)]
+#[derive(Serialize)]
 struct Plain {
     id: u32,
 }

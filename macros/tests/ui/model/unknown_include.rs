@@ -1,6 +1,6 @@
 use cookie_route::prelude::*;
 
-#[derive(Serialize, ResponseModel, JsonSchema)]
+#[derive(Serialize, ResponseModel)]
 struct UserOut {
     username: String,
     #[serde(rename = "fullName")]

@@ -9,7 +9,7 @@ impl FromRequest for Dep {
     }
 }
 
-#[derive(Serialize, ResponseModel, JsonSchema)]
+#[derive(Serialize, ResponseModel)]
 struct Out {
     id: u32,
 }

@@ -1,7 +1,7 @@
 mod handlers {
     use cookie_route::prelude::*;
 
-    #[derive(Serialize, ResponseModel, JsonSchema)]
+    #[derive(Serialize, ResponseModel)]
     pub(crate) struct UserOut {
         pub(crate) username: String,
         pub(crate) email: String,
