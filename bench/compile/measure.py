@@ -324,6 +324,15 @@ def deps(root, checkout):
     log("cold build: cargo build -p cookie-route")
     dt, n = cold_build(checkout, ["-p", "cookie-route"], root / "build" / "cold")
     out["cookie-route library"] = {"seconds": dt, "crates": n, "command": "cargo build -p cookie-route"}
+    if "\nhttp2 = " in (Path(checkout) / "runtime" / "Cargo.toml").read_text():
+        log("cold build: cargo build -p cookie-route --no-default-features")
+        args = ["-p", "cookie-route", "--no-default-features"]
+        dt, n = cold_build(checkout, args, root / "build" / "cold")
+        out["cookie-route library, no default features (HTTP/1.1 only)"] = {
+            "seconds": dt,
+            "crates": n,
+            "command": "cargo build -p cookie-route --no-default-features",
+        }
     for name, (main, deps_toml) in HELLO.items():
         d = root / "apps" / f"hello-{name}" if name != "ours" else root / "apps" / ("hello-ours-" + hashlib.sha1(str(Path(checkout).resolve()).encode()).hexdigest()[:8])
         (d / "src").mkdir(parents=True, exist_ok=True)

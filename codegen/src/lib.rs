@@ -25,8 +25,21 @@ use std::rc::Rc;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
+/// Whether generated routes carry their part of the OpenAPI document.
+///
+/// The document is the runtime's `openapi` feature, and the macros' own `openapi` feature
+/// follows it (the runtime's turns it on): `Omit` when it is off, so a route's document is
+/// neither generated nor read by the compiler. Either way it sits inside the runtime's
+/// `operation_doc!`, which keeps it or drops it as the runtime was built; a build script,
+/// which cannot see the runtime's features, emits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Documents {
+    Emit,
+    Omit,
+}
+
 /// `#[cookie_route(args)] item`.
-pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
+pub fn route_attribute(args: TokenStream, item: TokenStream, documents: Documents) -> TokenStream {
     let item = match parse::attr::FnItem::from_tokens(item) {
         Ok(item) => item,
         Err(e) => return e.to_compile_error(),
@@ -47,7 +60,7 @@ pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
             let (alias, (handler_fn, (requires_fn, _), register)) = expand::paths::aliased(|| {
                 let handler_fn = expand::route::handler_fn(&route, &handler, return_span);
                 let requires_fn = expand::route::requires_fn(&route, &requires);
-                let doc = expand::openapi::operation_doc(&route, &[]);
+                let doc = expand::openapi::operation_doc(&route, &[], documents);
                 let register = expand::route::register(&route, &handler, &requires_fn.1, &doc);
                 (handler_fn, requires_fn, register)
             });
@@ -73,12 +86,16 @@ pub fn route_attribute(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// `routes!("path")`, the path relative to `manifest_dir`.
-pub fn routes_file(input: TokenStream, manifest_dir: Option<&Path>) -> TokenStream {
+pub fn routes_file(
+    input: TokenStream,
+    manifest_dir: Option<&Path>,
+    documents: Documents,
+) -> TokenStream {
     let lit = match syn::parse2::<syn::LitStr>(input) {
         Ok(l) => l,
         Err(e) => return e.to_compile_error(),
     };
-    let expanded = match routes_from_file(&lit, manifest_dir) {
+    let expanded = match routes_from_file(&lit, manifest_dir, documents) {
         Ok(tokens) => tokens,
         Err(e) => e.to_compile_error(),
     };
@@ -89,6 +106,7 @@ pub fn routes_file(input: TokenStream, manifest_dir: Option<&Path>) -> TokenStre
 fn routes_from_file(
     lit: &syn::LitStr,
     manifest_dir: Option<&Path>,
+    documents: Documents,
 ) -> Result<TokenStream, syn::Error> {
     let relative = lit.value();
     let manifest_dir = manifest_dir.ok_or_else(|| {
@@ -99,16 +117,20 @@ fn routes_from_file(
     let text = std::fs::read_to_string(&path)
         .map_err(|e| syn::Error::new(lit.span(), format!("cannot read `{relative}`: {e}")))?;
     let file = Rc::new(decl::SourceFile { name: relative, text, span: lit.span() });
-    routes_from_text(file, &path)
+    routes_from_text(file, &path, documents)
 }
 
 /// Parse -> validate -> expand of a routes file's text, read from `path`.
-fn routes_from_text(file: Rc<decl::SourceFile>, path: &Path) -> Result<TokenStream, syn::Error> {
+fn routes_from_text(
+    file: Rc<decl::SourceFile>,
+    path: &Path,
+    documents: Documents,
+) -> Result<TokenStream, syn::Error> {
     let cx = ctxt::Ctxt::new();
     let decls = parse::toml::parse(&cx, &file);
     validate::declarations(&cx, &decls);
     cx.check()?;
-    Ok(expand::app::routes(&decls, &path.to_string_lossy()))
+    Ok(expand::app::routes(&decls, &path.to_string_lossy(), documents))
 }
 
 /// Where the routes file `relative` is, as `routes!` finds it: inside the crate's directory
@@ -127,7 +149,7 @@ pub fn routes_source(name: &str, text: &str, path: &Path) -> String {
         text: text.to_owned(),
         span: Span::call_site(),
     });
-    match routes_from_text(file, path) {
+    match routes_from_text(file, path, Documents::Emit) {
         Ok(tokens) => without_lints(tokens).to_string(),
         Err(e) => ctxt::to_compile_errors(&e).to_string(),
     }

@@ -48,7 +48,7 @@ fn attribute_route() {
     let requires = syn::Ident::new("__cookie_route_requires", proc_macro2::Span::call_site());
     let (requires_fn, requires) = crate::expand::route::requires_fn(&route, &requires);
     tokens.extend(requires_fn);
-    let doc = crate::expand::openapi::operation_doc(&route, &[]);
+    let doc = crate::expand::openapi::operation_doc(&route, &[], crate::Documents::Emit);
     tokens.extend(crate::expand::route::register(&route, &name, &requires, &doc));
     check("attribute_route", tokens);
 }
@@ -74,7 +74,10 @@ cookies = ["username"]
     let cx = Ctxt::new();
     let decls = crate::parse::toml::parse(&cx, &file);
     cx.check().expect("a valid file");
-    check("toml_app", crate::expand::app::routes(&decls, "/crate/routes.toml"));
+    check(
+        "toml_app",
+        crate::expand::app::routes(&decls, "/crate/routes.toml", crate::Documents::Emit),
+    );
 }
 
 /// With groups: `Groups`, `app_with` and `app()`; a group's routes are added to its own
@@ -115,7 +118,10 @@ params = { user_id = "u32" }
     let decls = crate::parse::toml::parse(&cx, &file);
     crate::validate::declarations(&cx, &decls);
     cx.check().expect("a valid file");
-    check("toml_groups", crate::expand::app::routes(&decls, "/crate/routes.toml"));
+    check(
+        "toml_groups",
+        crate::expand::app::routes(&decls, "/crate/routes.toml", crate::Documents::Emit),
+    );
 }
 
 #[test]
@@ -210,4 +216,20 @@ fn routes_source_is_the_expansion_as_text_or_each_error_as_a_compile_error() {
     assert_eq!(source.matches("compile_error").count(), 2, "{source}");
     assert!(source.contains("routes.toml:2:"), "{source}");
     assert!(source.contains("routes.toml:8:"), "{source}");
+}
+
+#[test]
+fn an_omitted_document_is_an_empty_operation_doc_call() {
+    let item = quote!(
+        async fn read_item(item_id: u32) -> String {
+            item_id.to_string()
+        }
+    );
+    let args = quote!(GET "/items/{item_id}", tags = ["items"]);
+    let omitted =
+        crate::route_attribute(args.clone(), item.clone(), crate::Documents::Omit).to_string();
+    let emitted = crate::route_attribute(args, item, crate::Documents::Emit).to_string();
+    assert!(omitted.contains("operation_doc ! ()"), "{omitted}");
+    assert!(!omitted.contains("ParamDoc") && !omitted.contains("OperationDoc"), "{omitted}");
+    assert!(emitted.contains("ParamDoc") && emitted.contains("\"items\""), "{emitted}");
 }

@@ -44,15 +44,23 @@ pub use core::{column, concat, file, line};
 
 /// A route's document, as generated code writes it: `operation_doc!(OperationDoc::new(..)..)`.
 /// With the `openapi` feature it is a `&'static OperationDoc`; without it, the tokens are
-/// dropped unread (so the route's types need no `JsonSchema`) and it is `()`. The choice is
-/// made where this crate is compiled, so it always agrees with [`Doc`], whatever wrote the
-/// route (the macros, or `cookie-route-build`, which cannot see this crate's features).
+/// dropped unread and it is `()`. The choice is made where this crate is compiled, so it
+/// always agrees with [`Doc`], whatever wrote the route (the macros, which write
+/// `operation_doc!()` when this crate's feature did not turn theirs on, or
+/// `cookie-route-build`, which cannot see this crate's features and always writes the
+/// document).
 #[cfg(feature = "openapi")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cookie_route_operation_doc {
-    ($($doc:tt)*) => {
-        &$($doc)*
+    () => {
+        ::core::compile_error!(
+            "cookie-route's macros were built without the `openapi` feature that the runtime \
+             has: depend on `cookie-route` only, not on `cookie-route-macros`"
+        )
+    };
+    ($($doc:tt)+) => {
+        &$($doc)+
     };
 }
 

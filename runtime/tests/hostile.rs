@@ -16,10 +16,12 @@ use cookie_route::http;
 use cookie_route::http::header::SET_COOKIE;
 use cookie_route::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 use cookie_route::{App, Error, Json, Keys, Limits, Request, Response, StatusCode, TestServer};
+#[cfg(feature = "http2")]
+use cookie_route_test_support::h2c;
 use cookie_route_test_support::raw::{
     Exchange, Read, closed_by_peer, exchange, read_one, read_response, trickle,
 };
-use cookie_route_test_support::{PATIENCE, assert_stops, h2c, patiently};
+use cookie_route_test_support::{PATIENCE, assert_stops, patiently};
 use http_body_util::{BodyExt, Empty};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -412,6 +414,7 @@ async fn a_kept_alive_connection_is_closed_after_the_idle_timeout() {
     assert_stops(server.stop()).await;
 }
 
+#[cfg(feature = "http2")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_timeout() {
     // The header read timeout is HTTP/1's (a head trickled byte by byte); an HTTP/2
@@ -435,6 +438,7 @@ async fn an_http2_connection_between_requests_is_not_held_to_the_header_read_tim
     assert_stops(server.stop()).await;
 }
 
+#[cfg(feature = "http2")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_http2_connections_are_closed_after_the_idle_timeout_and_free_their_slots() {
     // `Limits::idle_timeout`: no request in flight, none started or finished, and nothing

@@ -13,8 +13,10 @@ use cookie_route::cookie::{Cookie, SameSite};
 use cookie_route::http::{self, StatusCode, Version};
 use cookie_route::time::OffsetDateTime;
 use cookie_route::{App, Request, TestServer};
+#[cfg(feature = "http2")]
+use cookie_route_test_support::h2c;
 use cookie_route_test_support::raw::{closed_by_peer, raw_request};
-use cookie_route_test_support::{PATIENCE, assert_stops, h2c, patiently};
+use cookie_route_test_support::{PATIENCE, assert_stops, patiently};
 use http_body_util::{BodyExt, Empty, Full};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -426,6 +428,7 @@ async fn graceful_shutdown_closes_idle_connections() {
     assert!(closed_by_peer(&mut silent).await, "the silent connection stays open");
 }
 
+#[cfg(feature = "http2")]
 #[tokio::test]
 async fn http2_prior_knowledge_is_served() {
     let server = TestServer::start(common::app()).await;
@@ -558,4 +561,29 @@ async fn a_client_for_a_running_server_keeps_its_cookies_over_http() {
 #[should_panic(expected = "plain HTTP")]
 fn a_client_over_http_refuses_another_scheme() {
     let _ = cookie_route::TestClient::http("https://example.com");
+}
+
+/// Without the `http2` feature the server speaks HTTP/1 only: a client's HTTP/2 preface gets
+/// no HTTP/2 answer, and the connection is closed.
+#[cfg(not(feature = "http2"))]
+#[tokio::test]
+async fn without_the_http2_feature_an_http2_preface_is_refused() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let server = TestServer::start(common::app()).await;
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr()).await.unwrap();
+    stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    timeout(PATIENCE, stream.read_to_end(&mut answer))
+        .await
+        .expect("the connection is closed")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 "), "{answer:?}");
+    // HTTP/1.1 is served as ever.
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr()).await.unwrap();
+    stream.write_all(b"GET /hello HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    timeout(PATIENCE, stream.read_to_end(&mut answer)).await.unwrap().unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 200 OK\r\n"), "{}", String::from_utf8_lossy(&answer));
+    assert_stops(server.stop()).await;
 }

@@ -4,12 +4,13 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::paths;
+use crate::Documents;
 use crate::decl::{CookieDecl, Declarations, LimitValue, Protection, Route};
 
 /// The whole expansion for a declarations file at `path` (absolute, for `include_bytes!`).
-pub(crate) fn routes(decls: &Declarations, path: &str) -> TokenStream {
+pub(crate) fn routes(decls: &Declarations, path: &str, documents: Documents) -> TokenStream {
     let cookies = decls.cookies.iter().map(cookie_module);
-    let app = app_fn(decls);
+    let app = app_fn(decls, documents);
     quote! {
         // Editing the file rebuilds the crate.
         const _: &[u8] = ::core::include_bytes!(#path);
@@ -143,7 +144,7 @@ fn cookie_module(c: &CookieDecl) -> TokenStream {
     }
 }
 
-fn app_fn(decls: &Declarations) -> TokenStream {
+fn app_fn(decls: &Declarations, documents: Documents) -> TokenStream {
     let (app, limits_ty, duration) = (paths::app(), paths::limits(), paths::duration());
     let mut handlers = Vec::new();
     // The routes of the app itself, then those of each group, in file order.
@@ -156,7 +157,7 @@ fn app_fn(decls: &Declarations) -> TokenStream {
         handlers.push(super::route::handler_fn(route, &name, return_span));
         let (requires_fn, requires) = super::route::requires_fn(route, &requires);
         handlers.push(requires_fn);
-        let doc = super::openapi::operation_doc(route, &decls.cookies);
+        let doc = super::openapi::operation_doc(route, &decls.cookies, documents);
         let info = format_ident!("__COOKIE_ROUTE_ROUTE{}", i);
         handlers.push(file_route(route, &info, &name, &requires, &doc, decls.automatic_options));
         // Validated: a route's group is one of the file's.

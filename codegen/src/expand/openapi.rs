@@ -11,13 +11,21 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use super::paths;
+use crate::Documents;
 use crate::decl::{CookieDecl, ParamKind, Protection, Route};
 
 /// `operation_doc!(OperationDoc::new(..)..)` for `route`, whose file declares `cookies`: an
 /// expression written where the registration takes the document (a `static`'s initializer),
-/// not an item of its own.
-pub(crate) fn operation_doc(route: &Route, cookies: &[CookieDecl]) -> TokenStream {
+/// not an item of its own. `operation_doc!()` when `documents` says to omit it.
+pub(crate) fn operation_doc(
+    route: &Route,
+    cookies: &[CookieDecl],
+    documents: Documents,
+) -> TokenStream {
     let document = paths::document();
+    if documents == Documents::Omit {
+        return quote!(#document!());
+    }
     let doc = operation(route, cookies);
     quote!(#document!(#doc))
 }

@@ -54,7 +54,7 @@ impl Server {
             });
             let conn_service =
                 ConnService { app: service.clone(), remote, activity: activity.clone() };
-            let conn = builder.serve_connection(io, conn_service).into_owned();
+            let conn = connection::connection(&builder, io, conn_service);
             let connection = tokio::spawn(serve_connection(conn, activity.clone(), remote, permit));
             // The watchdog is a task of its own rather than a branch of the connection's: the
             // connection's task then polls nothing but the connection on each wake-up.

@@ -12,7 +12,12 @@ use std::sync::atomic::{Ordering, fence};
 use std::task::{Context, Poll};
 
 use hyper::body::Incoming;
+#[cfg(not(feature = "http2"))]
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+#[cfg(feature = "http2")]
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+#[cfg(feature = "http2")]
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulConnection;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -22,8 +27,16 @@ use super::watchdog::Activity;
 use crate::app::{AppService, ResponseFuture};
 use crate::limits::Limits;
 
+/// hyper's builder of connections: HTTP/1 and HTTP/2 (the `http2` feature) or HTTP/1 only.
+#[cfg(feature = "http2")]
+pub(super) type Builder = auto::Builder<TokioExecutor>;
+/// hyper's builder of connections: HTTP/1 and HTTP/2 (the `http2` feature) or HTTP/1 only.
+#[cfg(not(feature = "http2"))]
+pub(super) type Builder = http1::Builder;
+
 /// hyper's builder of connections, HTTP/1 and HTTP/2 set up from the app's limits.
-pub(super) fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
+#[cfg(feature = "http2")]
+pub(super) fn builder(limits: &Limits) -> Builder {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     // The header read timeout is the connection watchdog's (`Activity::watch`), not
     // hyper's: hyper's boxes and registers a timer for every request, which cost more
@@ -42,6 +55,34 @@ pub(super) fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
         // or idle peer is closed by the idle timeout instead.
         .keep_alive_interval(None);
     builder
+}
+
+/// hyper's builder of HTTP/1 connections, set up from the app's limits.
+#[cfg(not(feature = "http2"))]
+pub(super) fn builder(limits: &Limits) -> Builder {
+    let mut builder = http1::Builder::new();
+    // The header read timeout is the connection watchdog's (see above). `max_header_size`
+    // holds a head to the limit however it arrives; `max_buf_size` alone stops only a head
+    // still incomplete when the buffer is full, and one read can fill it past the limit.
+    builder
+        .max_buf_size(limits.max_header_bytes)
+        .max_header_size(limits.max_header_bytes)
+        .max_headers(limits.max_headers)
+        .keep_alive(true);
+    builder
+}
+
+/// The connection `builder` makes of `io` for `service`, HTTP/1 or (with the `http2`
+/// feature) HTTP/2, as the client's first bytes say.
+pub(super) fn connection(
+    builder: &Builder,
+    io: TokioIo<TrackedIo>,
+    service: ConnService,
+) -> impl GracefulConnection<Error: std::fmt::Display> + Send + 'static {
+    #[cfg(feature = "http2")]
+    return builder.serve_connection(io, service).into_owned();
+    #[cfg(not(feature = "http2"))]
+    return builder.serve_connection(io, service);
 }
 
 /// Serves one connection to its end, shutting it down gracefully once the server asks
