@@ -15,7 +15,7 @@ struct UserIn {
     disabled: bool,
 }
 
-#[derive(Serialize, ResponseModel, JsonSchema)]
+#[derive(Serialize, ResponseModel)]
 struct UserOut {
     id: u32,
     username: String,
