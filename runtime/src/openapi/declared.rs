@@ -60,12 +60,25 @@ pub trait NoSchema {
 
 impl<T: ?Sized> NoSchema for &Probe<T> {
     fn schema(&self, _: &mut SchemaGenerator) -> Schema {
+        undocumented(std::any::type_name::<T>());
+        Schema::from(true)
+    }
+}
+
+/// The types already logged as without a schema: each is named once, however many routes use
+/// it and however many times the document is made.
+static UNDOCUMENTED: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Logs, once, that the type `name` has no JSON Schema.
+fn undocumented(name: &'static str) {
+    let first = UNDOCUMENTED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name);
+    if first {
         tracing::warn!(
-            r#type = std::any::type_name::<T>(),
+            r#type = name,
             "this type has no JSON Schema: the OpenAPI document describes it as any value \
              (derive `JsonSchema` for it, or leave its routes out with `openapi = false`)"
         );
-        Schema::from(true)
     }
 }
 
