@@ -22,6 +22,10 @@
 //! generated code points: into the generated file (in `OUT_DIR`) rather than at `routes!`.
 //! Each generated item allows clippy's lints: clippy lints included code as the crate's own,
 //! where it leaves a macro's output alone.
+//!
+//! The routes' part of the OpenAPI document is always written: a build script cannot see
+//! which features `cookie-route` has. Without its `openapi` feature, `cookie-route` drops
+//! that part unread (`operation_doc!`), so the routes' types need no `JsonSchema` either way.
 
 use std::path::Path;
 
