@@ -10,8 +10,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+#[cfg(feature = "http2")]
 use bytes::Bytes;
 use cookie_route::cookie::{Cookie, Expiration};
+#[cfg(feature = "http2")]
 use cookie_route::http;
 use cookie_route::http::header::SET_COOKIE;
 use cookie_route::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
@@ -22,6 +24,7 @@ use cookie_route_test_support::raw::{
     Exchange, Read, closed_by_peer, exchange, read_one, read_response, trickle,
 };
 use cookie_route_test_support::{PATIENCE, assert_stops, patiently};
+#[cfg(feature = "http2")]
 use http_body_util::{BodyExt, Empty};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

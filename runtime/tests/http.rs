@@ -10,14 +10,18 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use cookie_route::cookie::{Cookie, SameSite};
-use cookie_route::http::{self, StatusCode, Version};
+#[cfg(feature = "http2")]
+use cookie_route::http::Version;
+use cookie_route::http::{self, StatusCode};
 use cookie_route::time::OffsetDateTime;
 use cookie_route::{App, Request, TestServer};
 #[cfg(feature = "http2")]
 use cookie_route_test_support::h2c;
 use cookie_route_test_support::raw::{closed_by_peer, raw_request};
 use cookie_route_test_support::{PATIENCE, assert_stops, patiently};
-use http_body_util::{BodyExt, Empty, Full};
+use http_body_util::Full;
+#[cfg(feature = "http2")]
+use http_body_util::{BodyExt, Empty};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
