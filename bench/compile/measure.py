@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The compile-time benchmark (issue #21): five apps of N routes, the edits a user makes.
+"""The compile-time benchmark (issue #21): an app of N routes in each style, the edits a user makes.
 
-    bench/compile/measure.py                      # N = 10 100 1000, all five styles, 3 rounds
+    bench/compile/measure.py                      # N = 10 100 1000, every style, 3 rounds
     bench/compile/measure.py --n 10 100 --rounds 3 --label before
     bench/compile/measure.py --n 100 --frameworks ours-attr,axum --measures handler,check
     bench/compile/measure.py --n 1000 --frameworks ours-attr,ours-toml --rounds 0   # build + serve only
@@ -68,6 +68,7 @@ FW_TEXT = {
     "ours-toml": "ours, routes.toml",
     "ours-build": "ours, routes.toml by build script",
     "axum": "axum 0.8",
+    "axum-serde": "axum 0.8, records with `derive(Serialize)`",
     "actix": "actix-web 4",
     "rocket": "Rocket 0.5",
 }
@@ -94,7 +95,8 @@ class App:
             real = str(Path(checkout).resolve())
             key = "ours-" + hashlib.sha1(real.encode()).hexdigest()[:8]
         else:
-            key = fw
+            # The reference style shares axum's dependencies (and target dir).
+            key = "axum" if fw == "axum-serde" else fw
         self.checkout = checkout
         self.dir = gen.write_app(fw, n, root / "apps" / key, checkout)
         gen.reset(self.dir, fw, n)
