@@ -17,7 +17,10 @@
 //! scalar fields (no call to `shape` per field) and a bit set of its names (a field the model
 //! lacks is mostly dropped without comparing names). Both matter: passing the state by value
 //! made the derived `Serialize` impls copy it around, and the rest is what keeps the filter
-//! within a few percent of `serde_json::to_vec` on the model type itself.
+//! near `serde_json::to_vec` on the model type itself (1.2x on a small model, under 1x on a
+//! list of them; `BENCHMARKS.md`). A struct field's write is a call, compiled once per field
+//! type: inlined into every record's `Serialize`, it saved a few nanoseconds a field and cost
+//! a release build 4 KB of machine code per record.
 //!
 //! [`filter_to_vec_reference`] is the same filter written the simple way (through a [`Tree`],
 //! a JSON value whose objects keep their order); the tests use it as the oracle, and the
