@@ -513,8 +513,8 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     type Error = Error;
 
     // A call from each record's `Serialize`, compiled once per field type (`String`, `i64`,
-    // ...) and shared by every record. Inlined into each record (`inline(always)` until
-    // session 12), it saved about 20 instructions per field (130 per request on the load
+    // ...) and shared by every record. Inlined into each record (`inline(always)` before
+    // 376b74b), it saved about 20 instructions per field (130 per request on the load
     // benchmark's six-field `users` record), and made each record's `Serialize` 4.3 KB of
     // machine code instead of 0.25 KB: a release rebuild of a 100-record app took 1.4x as
     // long. In the filter's own benchmark (`model_filter`) the call costs about 4 ns a field
