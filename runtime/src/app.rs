@@ -196,8 +196,9 @@ impl App {
     /// An app with every route declared with `#[cookie_route]` anywhere in the program,
     /// except those of a group (`group = "name"`), which [`App::declared_group`] gives.
     ///
-    /// The attribute registers each handler as it is compiled (with `inventory`), so no
-    /// route list is written by hand; two declarations that match the same requests make
+    /// The attribute registers each handler as it is compiled (on Linux and Android as a
+    /// static in a linker section, elsewhere with `inventory`), so no route list is written
+    /// by hand; two declarations that match the same requests make
     /// [`App::build`] fail, naming both places. So does a group of declared routes that this
     /// app never mounts (by nesting its `App::declared_group(name)`), naming the group and
     /// one of its routes: no declared route is silently left out.
@@ -1507,12 +1508,9 @@ pub(crate) struct Declared {
     pub(crate) cross_origin: bool,
 }
 
-inventory::collect!(DeclaredRoute);
-
 /// Every declared route, sorted by path and method for a stable order.
 fn declared_routes() -> Vec<&'static DeclaredRoute> {
-    let mut routes: Vec<&'static DeclaredRoute> =
-        inventory::iter::<DeclaredRoute>.into_iter().collect();
+    let mut routes: Vec<&'static DeclaredRoute> = crate::registry::declared().collect();
     routes.sort_by(|a, b| (a.path, a.methods, a.location).cmp(&(b.path, b.methods, b.location)));
     routes
 }

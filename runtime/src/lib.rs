@@ -28,6 +28,7 @@ pub mod model;
 mod pipeline;
 mod private;
 mod raised;
+mod registry;
 mod request;
 mod response;
 mod router;

@@ -10,6 +10,7 @@
 
 use std::pin::Pin;
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 
 pub use crate::app::{App, DeclaredRoute};
@@ -75,8 +76,11 @@ macro_rules! __cookie_route_operation_doc {
 }
 
 pub use crate::__cookie_route_operation_doc as operation_doc;
+pub use crate::__cookie_route_register as register;
 #[cfg(feature = "openapi")]
 pub use crate::__cookie_route_schema as schema;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use crate::__cookie_route_section as section;
 
 /// What a declared route holds of its document ([`operation_doc!`]).
 #[cfg(feature = "openapi")]

@@ -82,7 +82,7 @@ paths! {
     boxed => ::cookie_route::__private::Box;
     errors => ::cookie_route::__private::Errors;
     declared_route => ::cookie_route::__private::DeclaredRoute;
-    inventory => ::cookie_route::__private::inventory;
+    register => ::cookie_route::__private::register;
     filter_options => ::cookie_route::__private::FilterOptions;
     model_schema => ::cookie_route::__private::ModelSchema;
     field_schema => ::cookie_route::__private::FieldSchema;

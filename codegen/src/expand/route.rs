@@ -389,7 +389,7 @@ pub(crate) fn register(
     doc: &TokenStream,
 ) -> TokenStream {
     let declared = paths::declared_route();
-    let inventory = paths::inventory();
+    let register = paths::register();
     let methods = route.methods.iter().map(|m| &m.value);
     let path = route.path.value.as_str();
     // The attribute's own place (`#[cookie_route(...)]` at the first column).
@@ -407,7 +407,7 @@ pub(crate) fn register(
         with.extend(quote!(.without_cross_origin()));
     }
     quote! {
-        #inventory::submit! {
+        #register! {
             #declared::new(&[#(#methods),*], #path, #handler, #location, #doc) #with
         }
     }

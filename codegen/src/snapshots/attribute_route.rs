@@ -41,7 +41,7 @@ fn __cookie_route_handler(
         },
     )
 }
-::cookie_route::__private::inventory::submit! {
+::cookie_route::__private::register! {
     ::cookie_route::__private::DeclaredRoute::new(& ["GET"], "/items/{item_id}",
     __cookie_route_handler,
     ::cookie_route::__private::concat!(::cookie_route::__private::file!(), ":",
