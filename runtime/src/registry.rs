@@ -3,11 +3,14 @@
 //! [`declared`] gives them all back at run time.
 //!
 //! On Linux and Android, the route is one `static` in a linker section of its own,
-//! `cookie_route_routes_0_1` ([`section!`]): the linker lays every such static of the
-//! program end to end and defines `__start_` and `__stop_` symbols around them, as every ELF
-//! linker does for a section whose name is an identifier (GNU ld, gold, lld and mold).
-//! Nothing runs at start, and a route costs its crate one item. Elsewhere, `inventory`
-//! registers it: a constructor function and two statics per route, run before `main`.
+//! `cookie_route_routes_0_1` (`__cookie_route_section!`): the linker lays every such static
+//! of the program end to end and defines `__start_` and `__stop_` symbols around them, as ELF
+//! linkers do for a section whose name is an identifier (GNU ld, gold and lld were tried,
+//! debug and release, with `--gc-sections` and LTO).
+//! Nothing runs at start, and a route costs its crate one item. The table is per linked
+//! object: routes in a Rust `dylib` apart from the runtime's are not seen (statically linked
+//! crates, the usual build, are one object). Elsewhere, `inventory` registers them: a
+//! constructor function and two statics per route, run before `main`.
 //!
 //! The only `unsafe` of the workspace is here: reading the linker's table (see
 //! `SECURITY.md`).
