@@ -53,6 +53,31 @@ fn attribute_route() {
     check("attribute_route", tokens);
 }
 
+/// A route with a dependency and a body: the async handler, which reads them in turn.
+#[test]
+fn attribute_route_async() {
+    let cx = Ctxt::new();
+    let item: crate::parse::attr::FnItem = syn::parse_quote! {
+        async fn update_item(
+            item_id: u32,
+            user: CurrentUser,
+            #[query] q: Option<String>,
+            #[body] item: Json<NewItem>,
+            request: &Request,
+            response: &mut Response,
+        ) -> Result<Json<Item>, Error> {
+            todo()
+        }
+    };
+    let (route, _) =
+        crate::parse::attr::route(&cx, quote!(PUT "/items/{item_id}", status = 201), item);
+    cx.check().expect("a valid declaration");
+    let route = route.expect("a route");
+    let name = syn::Ident::new("__cookie_route_handler", proc_macro2::Span::call_site());
+    let tokens = crate::expand::route::handler_fn(&route, &name, proc_macro2::Span::call_site());
+    check("attribute_route_async", tokens);
+}
+
 #[test]
 fn toml_app() {
     let text = r#"

@@ -33,6 +33,14 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     // The same arguments as the call in a `fn(args, &Request, &mut Response)`.
     let mut sync_args = Vec::new();
     let mut checked_types = Vec::new();
+    // A route whose arguments are all read before the call gets `sync_handler_fn`, which
+    // takes `reads`, `checked`, `checked_types` and `sync_args`; the async handler below
+    // takes `dependencies`, `values`, `checked` and `args`. Only what the route's handler
+    // takes is built: every `quote!` that interpolates is calls into the compiler.
+    let sync =
+        !route.params.iter().any(|p| matches!(p.kind, ParamKind::Dependency | ParamKind::Body));
+    // The declared types, for a file's route (`call`).
+    let file = matches!(route.declared_in, DeclaredIn::File);
     for (i, param) in route.params.iter().enumerate() {
         let b = &format_ident!("__cookie_route_arg{i}");
         let ty = &param.ty;
@@ -54,10 +62,13 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
             ParamKind::Path { name } => {
                 let path = paths::path_value();
                 let read = quote_spanned! {span=> __errors.take(#path::<#ty>(&__req, #name)) };
-                values.push(quote!(let #b = #read;));
-                reads.push(read);
+                if sync {
+                    reads.push(read);
+                } else {
+                    values.push(quote!(let #b = #read;));
+                    args.push(quote!(#b));
+                }
                 checked.push(b.clone());
-                args.push(quote!(#b));
             }
             ParamKind::Value { source, name, optional, default, protection } => {
                 let read = match (source, protection) {
@@ -82,10 +93,13 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                     }
                 };
                 let read = quote!(__errors.take(#value));
-                values.push(quote!(let #b = #read;));
-                reads.push(read);
+                if sync {
+                    reads.push(read);
+                } else {
+                    values.push(quote!(let #b = #read;));
+                    args.push(quote!(#b));
+                }
                 checked.push(b.clone());
-                args.push(quote!(#b));
             }
             ParamKind::Body => {
                 let body = paths::body();
@@ -101,22 +115,27 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 checked.push(b.clone());
                 args.push(quote!(#b));
             }
-            ParamKind::Temporal => args.push(quote!(&mut __response)),
-            ParamKind::Request => args.push(quote!(&__req)),
+            ParamKind::Temporal if !sync => args.push(quote!(&mut __response)),
+            ParamKind::Request if !sync => args.push(quote!(&__req)),
+            ParamKind::Temporal | ParamKind::Request => {}
         }
-        sync_args.push(match param.kind {
-            ParamKind::Temporal => quote!(&mut *__response),
-            ParamKind::Request => quote!(__req),
-            _ => quote!(#b),
-        });
-        if !matches!(param.kind, ParamKind::Temporal | ParamKind::Request | ParamKind::Dependency) {
-            checked_types.push(ty.clone());
+        if sync {
+            sync_args.push(match param.kind {
+                ParamKind::Temporal => quote!(&mut *__response),
+                ParamKind::Request => quote!(__req),
+                _ => quote!(#b),
+            });
+            if !matches!(param.kind, ParamKind::Temporal | ParamKind::Request) {
+                checked_types.push(ty.clone());
+            }
         }
-        arg_types.push(match param.kind {
-            ParamKind::Temporal => quote!(&mut #response),
-            ParamKind::Request => quote!(&#request),
-            _ => quote!(#ty),
-        });
+        if file {
+            arg_types.push(match param.kind {
+                ParamKind::Temporal => quote!(&mut #response),
+                ParamKind::Request => quote!(&#request),
+                _ => quote!(#ty),
+            });
+        }
     }
 
     let status = match &route.status {
@@ -128,7 +147,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
         }
         None => paths::none().into_token_stream(),
     };
-    if dependencies.is_empty() && !route.params.iter().any(|p| matches!(p.kind, ParamKind::Body)) {
+    if sync {
         let sync = Sync {
             reads: &reads,
             checked: &checked,
