@@ -198,10 +198,10 @@ impl App {
     ///
     /// The attribute registers each handler as it is compiled (on Linux and Android as a
     /// static in a linker section, elsewhere with `inventory`), so no route list is written
-    /// by hand; two declarations that match the same requests make
-    /// [`App::build`] fail, naming both places. So does a group of declared routes that this
-    /// app never mounts (by nesting its `App::declared_group(name)`), naming the group and
-    /// one of its routes: no declared route is silently left out.
+    /// by hand; two declarations that match the same requests make [`App::build`] fail,
+    /// naming both places. So does a group of declared routes that this app never mounts (by
+    /// nesting its `App::declared_group(name)`), naming the group and one of its routes: no
+    /// declared route is silently left out.
     pub fn declared() -> Self {
         Self::new().with_declared()
     }
