@@ -1,5 +1,5 @@
 //! Where the routes declared with `#[cookie_route]` are collected: each attribute registers
-//! its route's [`DeclaredRoute`] with [`register!`](crate::__cookie_route_register), and
+//! its route's [`DeclaredRoute`](crate::app::DeclaredRoute) with `register!` (`__cookie_route_register`), and
 //! [`declared`] gives them all back at run time.
 //!
 //! On Linux and Android, the route is one `static` in a linker section of its own,
@@ -24,48 +24,42 @@
 
 #![allow(unsafe_code)]
 
-use crate::app::DeclaredRoute;
-
-/// The section's name, with the version whose `DeclaredRoute` it holds: two versions of this
-/// crate in one program (whose routes' types differ) keep their routes apart. A test checks
-/// it against the crate's version.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __cookie_route_section {
-    () => {
-        "cookie_route_routes_0_1"
-    };
-}
+pub(crate) use section::declared;
 
-/// Registers a route's [`DeclaredRoute`] (a constant expression) for [`declared`]. Generated
-/// code writes it once per `#[cookie_route]`, inside the block of the route's items.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __cookie_route_register {
-    ($route:expr) => {
-        #[used]
-        #[unsafe(link_section = $crate::__private::section!())]
-        static __COOKIE_ROUTE_DECLARED: $crate::__private::DeclaredRoute = $route;
-    };
-}
-
-/// See the Linux variant above.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __cookie_route_register {
-    ($route:expr) => {
-        $crate::__private::inventory::submit! { $route }
-    };
-}
+pub(crate) use constructors::declared;
 
+/// Linux and Android: one static per route in a linker section.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod section {
     use std::mem::{MaybeUninit, size_of};
 
     use crate::app::DeclaredRoute;
+
+    /// The section's name, with the version whose `DeclaredRoute` it holds: two versions of
+    /// this crate in one program (whose routes' types differ) keep their routes apart. A
+    /// test checks it against the crate's version.
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __cookie_route_section {
+        () => {
+            "cookie_route_routes_0_1"
+        };
+    }
+
+    /// Registers a route's [`DeclaredRoute`] (a constant expression) for [`declared`].
+    /// Generated code writes it once per `#[cookie_route]`, inside the block of the route's
+    /// items.
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __cookie_route_register {
+        ($route:expr) => {
+            #[used]
+            #[unsafe(link_section = $crate::__private::section!())]
+            static __COOKIE_ROUTE_DECLARED: $crate::__private::DeclaredRoute = $route;
+        };
+    }
 
     /// Not a route: a member of the section in this crate, so that the section (and the
     /// linker's symbols around it) exists in a program that declares no route. Its bytes are
@@ -82,8 +76,8 @@ mod section {
         static STOP: [DeclaredRoute; 0];
     }
 
-    /// Every route registered in the section.
-    pub(super) fn declared() -> impl Iterator<Item = &'static DeclaredRoute> {
+    /// Every route declared with `#[cookie_route]` in the program, in no particular order.
+    pub(crate) fn declared() -> impl Iterator<Item = &'static DeclaredRoute> {
         let start = (&raw const START).cast::<DeclaredRoute>();
         let stop = (&raw const STOP).cast::<DeclaredRoute>();
         // Named here, the placeholder is linked wherever this function is.
@@ -100,34 +94,45 @@ mod section {
             // never written.
             .map(|route| unsafe { &*route })
     }
+
+    #[cfg(test)]
+    mod tests {
+        /// A release that changes the crate's version without the section's name would mix
+        /// two versions' routes in one program.
+        #[test]
+        fn the_section_is_named_for_this_version() {
+            let major = env!("CARGO_PKG_VERSION_MAJOR");
+            let minor = env!("CARGO_PKG_VERSION_MINOR");
+            let version = if major == "0" { format!("0_{minor}") } else { major.to_owned() };
+            assert_eq!(crate::__cookie_route_section!(), format!("cookie_route_routes_{version}"));
+        }
+
+        #[test]
+        fn the_placeholder_is_not_a_route() {
+            // This crate's unit tests declare no route: the section holds only the placeholder.
+            assert_eq!(super::declared().count(), 0);
+        }
+    }
 }
 
-/// Every route declared with `#[cookie_route]` in the program, in no particular order.
-pub(crate) fn declared() -> impl Iterator<Item = &'static DeclaredRoute> {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    return section::declared();
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    return inventory::iter::<DeclaredRoute>.into_iter();
-}
-
+/// Elsewhere: `inventory`, a constructor per route.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-inventory::collect!(DeclaredRoute);
+mod constructors {
+    use crate::app::DeclaredRoute;
 
-#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
-mod tests {
-    /// A release that changes the crate's version without the section's name would mix two
-    /// versions' routes in one program.
-    #[test]
-    fn the_section_is_named_for_this_version() {
-        let major = env!("CARGO_PKG_VERSION_MAJOR");
-        let minor = env!("CARGO_PKG_VERSION_MINOR");
-        let version = if major == "0" { format!("0_{minor}") } else { major.to_owned() };
-        assert_eq!(crate::__cookie_route_section!(), format!("cookie_route_routes_{version}"));
+    /// See the Linux variant.
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __cookie_route_register {
+        ($route:expr) => {
+            $crate::__private::inventory::submit! { $route }
+        };
     }
 
-    #[test]
-    fn the_placeholder_is_not_a_route() {
-        // This crate's unit tests declare no route: the section holds only the placeholder.
-        assert_eq!(super::declared().count(), 0);
+    inventory::collect!(DeclaredRoute);
+
+    /// Every route declared with `#[cookie_route]` in the program, in no particular order.
+    pub(crate) fn declared() -> impl Iterator<Item = &'static DeclaredRoute> {
+        inventory::iter::<DeclaredRoute>.into_iter()
     }
 }
