@@ -52,10 +52,7 @@ pub fn route_attribute(args: TokenStream, item: TokenStream, documents: Document
     let expanded = match (cx.check(), route) {
         (Ok(()), Some(route)) => {
             let handler = syn::Ident::new("__cookie_route_handler", Span::call_site());
-            let return_span = match &item.sig.output {
-                syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
-                syn::ReturnType::Default => item.sig.ident.span(),
-            };
+            let return_span = item.return_span();
             let requires = syn::Ident::new("__cookie_route_requires", Span::call_site());
             let (alias, (handler_fn, (requires_fn, _), register)) = expand::paths::aliased(|| {
                 let handler_fn = expand::route::handler_fn(&route, &handler, return_span);

@@ -187,6 +187,26 @@ fn a_handler_body_is_kept_as_its_tokens_and_only_the_signature_is_parsed() {
         "{printed}"
     );
 
+    // What follows the parameters is given back as written, a `where` clause included; a
+    // generic function's signature is parsed whole.
+    let item = crate::parse::attr::FnItem::from_tokens(quote! {
+        async fn f(a: u32) -> Result<Json<Vec<u8>>, Error> where u32: Copy { a }
+    })
+    .expect("a function");
+    assert!(matches!(item.sig.output, syn::ReturnType::Default));
+    let printed = quote::ToTokens::to_token_stream(&item).to_string();
+    assert_eq!(
+        printed,
+        "async fn f (a : u32) -> Result < Json < Vec < u8 >> , Error > where u32 : Copy { a }"
+    );
+    let item = crate::parse::attr::FnItem::from_tokens(quote! {
+        async fn g<T: Fn() -> u8>(t: T) -> u8 { t() }
+    })
+    .expect("a function");
+    assert!(matches!(item.sig.output, syn::ReturnType::Type(..)));
+    let printed = quote::ToTokens::to_token_stream(&item).to_string();
+    assert_eq!(printed, "async fn g < T : Fn () -> u8 > (t : T) -> u8 { t () }");
+
     let error = crate::parse::attr::FnItem::from_tokens(quote!(
         async fn f();
     ))

@@ -7,6 +7,37 @@ use syn::spanned::Spanned as _;
 use super::paths;
 use crate::decl::{DeclaredIn, ParamKind, Protection, Route, Source};
 
+/// Where `ty` is, as syn's `Spanned` gives it: its first token's span joined to its last's
+/// where the compiler can join them (nightly), else the first's. `Spanned` prints the type
+/// into tokens to find them, a call into the compiler for each; for a path or a reference
+/// they are read off the syntax tree.
+fn type_span(ty: &syn::Type) -> Span {
+    fn ends(ty: &syn::Type) -> Option<(Span, Span)> {
+        match ty {
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let segments = &p.path.segments;
+                let first = match &p.path.leading_colon {
+                    Some(colon) => colon.spans[0],
+                    None => segments.first()?.ident.span(),
+                };
+                let last = segments.last()?;
+                let last = match &last.arguments {
+                    syn::PathArguments::None => last.ident.span(),
+                    syn::PathArguments::AngleBracketed(args) => args.gt_token.span,
+                    syn::PathArguments::Parenthesized(_) => return None,
+                };
+                Some((first, last))
+            }
+            syn::Type::Reference(r) => Some((r.and_token.span, ends(&r.elem)?.1)),
+            _ => None,
+        }
+    }
+    match ends(ty) {
+        Some((first, last)) => first.join(last).unwrap_or(first),
+        None => ty.span(),
+    }
+}
+
 /// The generated handler function, named `name`, for `route`.
 pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) -> TokenStream {
     let request = paths::request();
@@ -44,7 +75,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
     for (i, param) in route.params.iter().enumerate() {
         let b = &format_ident!("__cookie_route_arg{i}");
         let ty = &param.ty;
-        let span = ty.span();
+        let span = type_span(ty);
         match &param.kind {
             ParamKind::Dependency => {
                 let dependency = paths::dependency();
@@ -81,7 +112,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
                 let name = &name.value;
                 let source = source.as_str();
                 let inner: &syn::Type = optional.as_deref().unwrap_or(ty);
-                let inner_span = inner.span();
+                let inner_span = type_span(inner);
                 let raw = quote_spanned!(inner_span=> #read::<#inner>(&__req, #name));
                 let value = match (optional.is_some(), default) {
                     (true, None) => raw,
@@ -171,7 +202,7 @@ pub(crate) fn handler_fn(route: &Route, name: &syn::Ident, return_span: Span) ->
         Some(model) => {
             let finish_model = paths::finish_model();
             let options = filter_options(route);
-            let check = quote_spanned!(model.span()=> #finish_model::<#model, _>);
+            let check = quote_spanned!(type_span(model)=> #finish_model::<#model, _>);
             let fields = known_fields(route, model);
             quote_spanned!(return_span=> {
                 #fields
@@ -263,7 +294,7 @@ fn sync_handler_fn(
             let (model_output, run_model) = (paths::model_output(), paths::run_model());
             let options = filter_options(route);
             let fields = known_fields(route, model);
-            let check = quote_spanned!(model.span()=> #run_model::<#model, _, _, _>);
+            let check = quote_spanned!(type_span(model)=> #run_model::<#model, _, _, _>);
             (
                 quote_spanned!(return_span=> impl #model_output + use<>),
                 quote_spanned!(return_span=>

@@ -1,6 +1,6 @@
 //! `#[cookie_route(GET "/items/{item_id}", response_model = Item, ...)]` on an `async fn`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned as _;
@@ -88,7 +88,12 @@ impl Parse for Args {
 pub(crate) struct FnItem {
     pub(crate) attrs: Vec<Attribute>,
     pub(crate) vis: syn::Visibility,
+    /// The signature up to its parameters, when `returns` holds what follows them.
     pub(crate) sig: syn::Signature,
+    /// What follows the parameters, as written: `-> Type` and a `where` clause, or nothing.
+    /// The macro reads only where the return type is, and syn's parse of a return type such
+    /// as `Result<Json<Item>, Error>` was a third of the signature's.
+    returns: Vec<TokenTree>,
     pub(crate) body: proc_macro2::Group,
 }
 
@@ -96,17 +101,26 @@ impl FnItem {
     /// The function in `tokens`. Its body, the last token, is taken off before anything is
     /// parsed: syn would walk every token of it, even to skip it.
     pub(crate) fn from_tokens(tokens: TokenStream) -> syn::Result<Self> {
-        let mut head: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+        let mut head: Vec<TokenTree> = tokens.into_iter().collect();
         let body = match head.pop() {
-            Some(proc_macro2::TokenTree::Group(body))
-                if body.delimiter() == proc_macro2::Delimiter::Brace =>
-            {
-                body
-            }
+            Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => body,
             other => {
                 let span = other.as_ref().map_or_else(Span::call_site, |t| t.span());
                 return Err(syn::Error::new(span, "expected a function with its body, `{ ... }`"));
             }
+        };
+        // `fn name(...)`: what follows the parameters is kept as it is. A generic function's
+        // signature (`fn name<T>(...)`, refused later) is parsed whole.
+        let fn_at = head.iter().position(|t| matches!(t, TokenTree::Ident(i) if i == "fn"));
+        let returns = match fn_at {
+            Some(at)
+                if matches!(head.get(at + 1), Some(TokenTree::Ident(_)))
+                    && matches!(head.get(at + 2), Some(TokenTree::Group(g))
+                        if g.delimiter() == Delimiter::Parenthesis) =>
+            {
+                head.split_off(at + 3)
+            }
+            _ => Vec::new(),
         };
         let head: TokenStream = head.into_iter().collect();
         let (attrs, vis, sig) = syn::parse::Parser::parse2(
@@ -118,7 +132,29 @@ impl FnItem {
             },
             head,
         )?;
-        Ok(Self { attrs, vis, sig, body })
+        Ok(Self { attrs, vis, sig, returns, body })
+    }
+
+    /// Where the return type is, as syn's `Spanned` gives it (its first token's span joined
+    /// to its last's, where the compiler can join them); the name's without one.
+    pub(crate) fn return_span(&self) -> Span {
+        if let [TokenTree::Punct(minus), TokenTree::Punct(gt), ty @ ..] = &self.returns[..]
+            && minus.as_char() == '-'
+            && gt.as_char() == '>'
+        {
+            // The type ends where a `where` clause begins.
+            let end = ty
+                .iter()
+                .position(|t| matches!(t, TokenTree::Ident(i) if i == "where"))
+                .unwrap_or(ty.len());
+            if let (Some(first), Some(last)) = (ty.first(), ty[..end].last()) {
+                return first.span().join(last.span()).unwrap_or_else(|| first.span());
+            }
+        }
+        match &self.sig.output {
+            syn::ReturnType::Type(_, ty) => ty.span(),
+            syn::ReturnType::Default => self.sig.ident.span(),
+        }
     }
 }
 
@@ -135,6 +171,7 @@ impl ToTokens for FnItem {
         }
         self.vis.to_tokens(tokens);
         self.sig.to_tokens(tokens);
+        tokens.extend(self.returns.iter().cloned());
         self.body.to_tokens(tokens);
     }
 }
