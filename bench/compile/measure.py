@@ -12,7 +12,8 @@ For each N, every app is generated (gen.py) and warmed up: `cargo build`, `cargo
 --release` and `cargo check` with its dependencies, in one target dir per framework (ours:
 per checkout) kept between rounds and N. Each app then answers one request (`GET
 /r1/42` with a `session` cookie: status, body and `Set-Cookie` attributes checked), which
-proves the generated code. Then ROUNDS interleaved rounds (round 1 of every app, then round
+proves the generated code (not `ours-floor`, which declares no route, and has no path edits
+either). Then ROUNDS interleaved rounds (round 1 of every app, then round
 2, the apps' order rotated each round), each round taking these measures of each app:
 
     handler     edit the body of route N/2's handler (its text grows or shrinks), `cargo build`
@@ -69,6 +70,7 @@ FW_TEXT = {
     "ours-build": "ours, routes.toml by build script",
     "axum": "axum 0.8",
     "axum-serde": "axum 0.8, records with `derive(Serialize)`",
+    "ours-floor": "ours' app, no route declared",
     "actix": "actix-web 4",
     "rocket": "Rocket 0.5",
 }
@@ -460,7 +462,11 @@ def main():
     if args.before:
         # A checkout from before cookie-route-build has no build-script style.
         has_build = (Path(args.before) / "build" / "Cargo.toml").exists()
-        fws += [f + "@before" for f in fws if f.startswith("ours") and (f != "ours-build" or has_build)]
+        fws += [
+            f + "@before"
+            for f in fws
+            if f.startswith("ours") and f != "ours-floor" and (f != "ours-build" or has_build)
+        ]
     measures = [m for m in args.measures.split(",") if m]
     for f in fws:
         assert f.partition("@")[0] in gen.FRAMEWORKS, f"unknown framework {f}"
@@ -522,7 +528,7 @@ def main():
                 vs = [blk.split('version = "')[1].split('"')[0] for blk in lock.split("[[package]]") if f'name = "{crate}"\n' in blk]
                 if vs:
                     runs[a.id]["versions"][crate] = vs
-            if not args.no_smoke:
+            if not args.no_smoke and a.fw != "ours-floor":  # the floor serves no route
                 runs[a.id]["smoke"] = smoke(a)
                 log(f"smoke {a.id} N={n}: {runs[a.id]['smoke']}")
         save()
@@ -531,6 +537,8 @@ def main():
             for a in order:
                 res["loads"].append(load_average())
                 for m in measures:
+                    if m in ("path", "path-len") and m not in gen.toggles(a.fw, n):
+                        continue  # the floor has no path to edit
                     dt, peak = a.measure(m)
                     runs[a.id]["times"][m].append(dt)
                     if peak is not None:
